@@ -1,0 +1,321 @@
+package io.github.reloadwatch;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a command on every reload: the {@code weaveworks/watch -p=/etc/prometheus curl -X POST ...}
+ * use case, or any script.
+ *
+ * <pre>{@code
+ * ReloadAction curl = CommandReloadAction.of(
+ *     "curl", "-fsS", "-X", "POST", "http://localhost:9090/-/reload");
+ * ReloadAction script = CommandReloadAction.builder()
+ *     .command("/usr/local/bin/apply-config.sh")
+ *     .timeout(Duration.ofMinutes(2))
+ *     .rejectOnExitCode(3)          // the script's "invalid config" exit code
+ *     .build();
+ * }</pre>
+ *
+ * <p>The command gets the environment variables {@code RELOADWATCH_REASON} (for example {@code
+ * CHANGE}), {@code RELOADWATCH_DIGEST} (the snapshot digest) and {@code RELOADWATCH_CHANGED} (the
+ * changed paths, one per line). Its standard output and error are logged at INFO, line by line. Exit
+ * code 0 is success; a code listed with {@link Builder#rejectOnExitCode(int...)} is a rejection (not
+ * retried); any other code, or running past the timeout, is a failure (retried).
+ *
+ * <p>Only the program name, never the arguments, appears in logs, exceptions and {@link
+ * #toString()}, since arguments often carry tokens. Instances are immutable and thread-safe.
+ *
+ * @since 0.1.0
+ */
+public final class CommandReloadAction implements ReloadAction {
+
+  /** The default time a command may run: 30 s. */
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+
+  private static final Logger logger = LoggerFactory.getLogger(CommandReloadAction.class);
+  private static final int OUTPUT_LIMIT = 16 * 1024;
+
+  private final List<String> command;
+  private final Duration timeout;
+  private final Path workingDirectory;
+  private final Map<String, String> environment;
+  private final Set<Integer> rejectExitCodes;
+
+  private CommandReloadAction(Builder builder) {
+    this.command = List.copyOf(builder.command);
+    this.timeout = builder.timeout;
+    this.workingDirectory = builder.workingDirectory;
+    this.environment = Map.copyOf(builder.environment);
+    this.rejectExitCodes = Set.copyOf(builder.rejectExitCodes);
+  }
+
+  /**
+   * Returns an action that runs the command with the default settings.
+   *
+   * @param command the program and its arguments
+   * @return a new action
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if no program is given
+   */
+  public static CommandReloadAction of(String... command) {
+    return builder().command(command).build();
+  }
+
+  /**
+   * Returns a new builder.
+   *
+   * @return a builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Runs the command and waits for it.
+   *
+   * @param event the reload
+   * @throws ReloadRejectedException if the exit code is one of the reject codes
+   * @throws IOException if the command cannot start, exits with another non-zero code, or times out
+   * @throws InterruptedException if interrupted while waiting; the command is destroyed
+   */
+  @Override
+  public void reload(ReloadEvent event)
+      throws IOException, InterruptedException, ReloadRejectedException {
+    Path output = Files.createTempFile("reloadwatch-command-", ".log");
+    try {
+      ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+      pb.redirectOutput(output.toFile());
+      pb.redirectInput(ProcessBuilder.Redirect.from(nullDevice()));
+      if (workingDirectory != null) {
+        pb.directory(workingDirectory.toFile());
+      }
+      pb.environment().putAll(environment);
+      pb.environment().put("RELOADWATCH_REASON", event.reason().name());
+      pb.environment().put("RELOADWATCH_DIGEST", event.snapshot().digest());
+      pb.environment()
+          .put(
+              "RELOADWATCH_CHANGED",
+              event.changes().stream().map(c -> c.path().toString()).collect(Collectors.joining("\n")));
+      Process process;
+      try {
+        process = pb.start();
+      } catch (IOException e) {
+        throw new IOException(
+            "cannot run " + program() + ": " + e.getMessage()
+                + "; check that it is installed and on the PATH", e);
+      }
+      int exit;
+      try {
+        if (!process.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+          destroy(process);
+          throw new IOException(
+              program() + " did not finish within " + timeout.toMillis()
+                  + " ms and was killed: raise the timeout or fix the command"
+                  + outputTail(output));
+        }
+        exit = process.exitValue();
+      } catch (InterruptedException e) {
+        destroy(process);
+        throw e;
+      }
+      String text = read(output);
+      text.lines().forEach(line -> logger.info("{}: {}", program(), line));
+      if (exit == 0) {
+        return;
+      }
+      String message = program() + " exited with code " + exit + outputTail(output);
+      if (rejectExitCodes.contains(exit)) {
+        throw new ReloadRejectedException(message);
+      }
+      throw new IOException(message);
+    } finally {
+      Files.deleteIfExists(output);
+    }
+  }
+
+  private String program() {
+    return Path.of(command.get(0)).getFileName().toString();
+  }
+
+  private static java.io.File nullDevice() {
+    return new java.io.File(
+        System.getProperty("os.name").toLowerCase(java.util.Locale.ROOT).contains("win")
+            ? "NUL"
+            : "/dev/null");
+  }
+
+  private static void destroy(Process process) throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(5, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      process.waitFor(5, TimeUnit.SECONDS);
+    }
+  }
+
+  private static String read(Path output) throws IOException {
+    try (RandomAccessFile file = new RandomAccessFile(output.toFile(), "r")) {
+      long length = file.length();
+      long from = Math.max(0, length - OUTPUT_LIMIT);
+      file.seek(from);
+      byte[] bytes = new byte[(int) (length - from)];
+      file.readFully(bytes);
+      String text = new String(bytes, StandardCharsets.UTF_8);
+      return from > 0 ? "[... " + from + " bytes ...]\n" + text : text;
+    }
+  }
+
+  private static String outputTail(Path output) throws IOException {
+    String text = read(output).strip();
+    if (text.isEmpty()) {
+      return " (no output)";
+    }
+    if (text.length() > 1024) {
+      text = "..." + text.substring(text.length() - 1024);
+    }
+    return ": " + text;
+  }
+
+  @Override
+  public String toString() {
+    return "CommandReloadAction{program=" + program() + ", args=" + (command.size() - 1)
+        + ", timeout=" + timeout + "}";
+  }
+
+  /** Builds a {@link CommandReloadAction}. Not thread-safe. */
+  public static final class Builder {
+    private List<String> command = List.of();
+    private Duration timeout = DEFAULT_TIMEOUT;
+    private Path workingDirectory;
+    private final Map<String, String> environment = new LinkedHashMap<>();
+    private final Set<Integer> rejectExitCodes = new LinkedHashSet<>();
+
+    private Builder() {}
+
+    /**
+     * Sets the program and its arguments. No shell is involved: use {@code "sh", "-c", "..."} for
+     * pipes or variables.
+     *
+     * @param command the program and its arguments
+     * @return this builder
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if no program is given
+     */
+    public Builder command(String... command) {
+      return command(Arrays.asList(command));
+    }
+
+    /**
+     * Sets the program and its arguments.
+     *
+     * @param command the program and its arguments
+     * @return this builder
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if no program is given
+     */
+    public Builder command(List<String> command) {
+      Objects.requireNonNull(command, "command cannot be null");
+      List<String> copy = new ArrayList<>(command);
+      copy.forEach(arg -> Objects.requireNonNull(arg, "command arguments cannot be null"));
+      if (copy.isEmpty() || copy.get(0).isBlank()) {
+        throw new IllegalArgumentException("command must name a program: got " + copy.size()
+            + " argument(s) with no program first");
+      }
+      this.command = copy;
+      return this;
+    }
+
+    /**
+     * Sets how long the command may run before it is killed and the reload counted as failed.
+     * Defaults to 30 s.
+     *
+     * @param timeout a positive duration
+     * @return this builder
+     * @throws NullPointerException if {@code timeout} is null
+     * @throws IllegalArgumentException if it is not positive
+     */
+    public Builder timeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "timeout cannot be null");
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("timeout (" + timeout + ") must be positive");
+      }
+      this.timeout = timeout;
+      return this;
+    }
+
+    /**
+     * Sets the working directory. Defaults to the JVM's.
+     *
+     * @param workingDirectory a directory
+     * @return this builder
+     * @throws NullPointerException if {@code workingDirectory} is null
+     */
+    public Builder workingDirectory(Path workingDirectory) {
+      this.workingDirectory =
+          Objects.requireNonNull(workingDirectory, "workingDirectory cannot be null");
+      return this;
+    }
+
+    /**
+     * Adds an environment variable for the command, on top of the JVM's environment.
+     *
+     * @param name the variable name
+     * @param value its value
+     * @return this builder
+     * @throws NullPointerException if an argument is null
+     */
+    public Builder environment(String name, String value) {
+      environment.put(
+          Objects.requireNonNull(name, "name cannot be null"),
+          Objects.requireNonNull(value, "value cannot be null"));
+      return this;
+    }
+
+    /**
+     * Sets exit codes that mean "the content is invalid": such a reload is rejected and not
+     * retried until the content changes. By default every non-zero code is a retryable failure.
+     *
+     * @param exitCodes non-zero exit codes
+     * @return this builder
+     * @throws IllegalArgumentException if a code is 0
+     */
+    public Builder rejectOnExitCode(int... exitCodes) {
+      for (int code : exitCodes) {
+        if (code == 0) {
+          throw new IllegalArgumentException("exit code 0 means success and cannot be a reject code");
+        }
+        rejectExitCodes.add(code);
+      }
+      return this;
+    }
+
+    /**
+     * Builds the action.
+     *
+     * @return a new action
+     * @throws IllegalStateException if no command was set
+     */
+    public CommandReloadAction build() {
+      if (command.isEmpty()) {
+        throw new IllegalStateException("no command: call command(...) before build()");
+      }
+      return new CommandReloadAction(this);
+    }
+  }
+}

@@ -1,0 +1,89 @@
+package io.github.reloadwatch;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+
+/**
+ * Streams files through SHA-256. Large files are never loaded whole: a fixed direct buffer is
+ * reused per hasher. Also detects a file that changed while it was being read, so a torn write is
+ * never mistaken for new content.
+ *
+ * <p>Not thread-safe: one instance per scanning thread.
+ */
+final class ContentHasher {
+
+  /** Thrown when a file's size or modification time changed while it was hashed. */
+  static final class ChangedWhileHashingException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    ChangedWhileHashingException(Path path) {
+      super("[" + path + "] changed while it was being read; it will be read again");
+    }
+  }
+
+  private static final char[] HEX = "0123456789abcdef".toCharArray();
+  private static final int BUFFER_SIZE = 256 * 1024;
+
+  private final MessageDigest md = newSha256();
+  private final ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_SIZE);
+
+  /** A file's digest and size. */
+  record Hash(String digest, long size) {}
+
+  /**
+   * Hashes a regular file, following symbolic links.
+   *
+   * @throws java.nio.file.NoSuchFileException if it vanished
+   * @throws ChangedWhileHashingException if it changed while being read
+   */
+  Hash hash(Path file) throws IOException {
+    BasicFileAttributes before = Files.readAttributes(file, BasicFileAttributes.class);
+    md.reset();
+    long size = 0;
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      while (true) {
+        buffer.clear();
+        int n = channel.read(buffer);
+        if (n < 0) {
+          break;
+        }
+        size += n;
+        buffer.flip();
+        md.update(buffer);
+      }
+    }
+    BasicFileAttributes after =
+        Files.readAttributes(file, BasicFileAttributes.class, new LinkOption[0]);
+    if (before.size() != after.size()
+        || size != after.size()
+        || !before.lastModifiedTime().equals(after.lastModifiedTime())) {
+      throw new ChangedWhileHashingException(file);
+    }
+    return new Hash(hex(md.digest()), size);
+  }
+
+  static MessageDigest newSha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new AssertionError("every Java platform supports SHA-256", e);
+    }
+  }
+
+  static String hex(byte[] bytes) {
+    char[] out = new char[bytes.length * 2];
+    for (int i = 0; i < bytes.length; i++) {
+      out[2 * i] = HEX[(bytes[i] >> 4) & 0xf];
+      out[2 * i + 1] = HEX[bytes[i] & 0xf];
+    }
+    return new String(out);
+  }
+}

@@ -1,0 +1,487 @@
+package io.github.reloadwatch;
+
+import java.io.IOException;
+import java.nio.file.FileSystems;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.LongSupplier;
+
+/**
+ * Watches configuration files and runs {@link ReloadAction}s when their content really changed.
+ *
+ * <pre>{@code
+ * try (ReloadWatcher watcher = ReloadWatcher.builder()
+ *     .addPath(Path.of("/etc/prometheus"))
+ *     .addAction(CommandReloadAction.of("curl", "-fsS", "-X", "POST",
+ *         "http://localhost:9090/-/reload"))
+ *     .build()) {
+ *   watcher.start();
+ *   // ... runs until closed
+ * }
+ * }</pre>
+ *
+ * <p>How it decides: any file system event only starts a quiet period ({@link
+ * Builder#debounce(Duration)}); when it ends, every watched path is resolved (through a Kubernetes
+ * volume's {@code ..data} link, pinned once per scan) and hashed. Only if the set of (logical path,
+ * content digest) differs from the one last applied successfully do the actions run. So a burst of
+ * events is one reload, a {@code touch} or an identical ConfigMap update is none, and a kubelet
+ * {@code ..data} swap is exactly one, never a half one.
+ *
+ * <p>Lifecycle: {@link #builder()} → {@link Builder#build()} (pure, no I/O) → {@link #start()}
+ * (registers OS watches and takes the initial snapshot) → {@link #close()}. A watcher cannot be
+ * restarted; use {@link #toBuilder()} to make another.
+ *
+ * <p>Threads: one watch thread ({@code reloadwatch-watch-N}) that only forwards events, and one
+ * reload thread ({@code reloadwatch-reload-N}) that scans, hashes and runs the actions serially,
+ * unless you supply your own {@link Builder#scheduler(ScheduledExecutorService) scheduler}. Both
+ * are daemon threads and stop on {@link #close()}.
+ *
+ * <p>This class is thread-safe.
+ *
+ * @since 0.1.0
+ */
+public final class ReloadWatcher implements AutoCloseable {
+
+  /** The default quiet period: 250 ms. */
+  public static final Duration DEFAULT_DEBOUNCE = Duration.ofMillis(250);
+
+  /** The default longest delay between the first event of a burst and the reload: 5 s. */
+  public static final Duration DEFAULT_MAX_DELAY = Duration.ofSeconds(5);
+
+  /** The default interval of the safety rescan that catches unreported changes: 3 min. */
+  public static final Duration DEFAULT_RESYNC_INTERVAL = Duration.ofMinutes(3);
+
+  /** The default time {@link #close()} waits for a running reload: 10 s. */
+  public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(10);
+
+  private final Settings settings;
+  private final ReloadEngine engine;
+
+  private ReloadWatcher(Settings settings) {
+    this.settings = settings;
+    this.engine = new ReloadEngine(settings);
+  }
+
+  /**
+   * Returns a new builder.
+   *
+   * @return a builder with the defaults
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Returns a builder with this watcher's configuration, to derive a variant or a replacement.
+   *
+   * @return a new builder
+   */
+  public Builder toBuilder() {
+    return new Builder(settings);
+  }
+
+  /**
+   * Registers the OS watches and takes the initial snapshot, then returns. A change made after this
+   * method returns is never missed. With {@link Builder#reloadOnStart(boolean)} a first reload is
+   * scheduled; otherwise the initial content is taken as already applied.
+   *
+   * @throws IOException if a path is missing, unreadable, of the wrong type, a symbolic link loop,
+   *     or cannot be watched; the message names the path and what to do. The watcher is then
+   *     closed.
+   * @throws IllegalStateException if the watcher was already started or closed
+   */
+  public void start() throws IOException {
+    engine.start();
+  }
+
+  /**
+   * Reloads now, even if the content did not change, for example after the target restarted. The
+   * reload runs on the reload thread after any reload already running.
+   *
+   * @throws IllegalStateException if the watcher is not running
+   */
+  public void reloadNow() {
+    engine.reloadNow();
+  }
+
+  /**
+   * Returns the watcher's state and counters.
+   *
+   * @return an immutable snapshot of the status
+   */
+  public WatchStatus status() {
+    return engine.status();
+  }
+
+  /**
+   * Returns the watched paths, absolute and normalized, in the order they were added.
+   *
+   * @return an unmodifiable list
+   */
+  public List<Path> paths() {
+    return settings.paths();
+  }
+
+  /**
+   * Stops watching, waits up to the {@linkplain Builder#closeTimeout(Duration) close timeout} for a
+   * running reload, then interrupts it, and stops every thread the watcher started. Idempotent;
+   * callable from any thread, including from inside an action.
+   */
+  @Override
+  public void close() {
+    engine.close();
+  }
+
+  @Override
+  public String toString() {
+    return "ReloadWatcher{paths=" + settings.paths() + ", state=" + engine.state() + "}";
+  }
+
+  /**
+   * Configures a {@link ReloadWatcher}. Setters check their argument; {@link #build()} checks
+   * combinations. The last call of a setter wins.
+   *
+   * <p>This class is not thread-safe.
+   *
+   * @since 0.1.0
+   */
+  public static final class Builder {
+    private final Set<Path> paths = new LinkedHashSet<>();
+    private final Set<Path> directoriesRequired = new LinkedHashSet<>();
+    private boolean recursive;
+    private final List<String> includes = new ArrayList<>();
+    private final List<String> excludes = new ArrayList<>();
+    private Duration debounce = DEFAULT_DEBOUNCE;
+    private Duration maxDelay = DEFAULT_MAX_DELAY;
+    private final List<ReloadAction> actions = new ArrayList<>();
+    private ReloadListener listener = new ReloadListener() {};
+    private boolean reloadOnStart;
+    private Duration resyncInterval = DEFAULT_RESYNC_INTERVAL;
+    private RetryPolicy retry = RetryPolicy.defaults();
+    private Clock clock = Clock.systemUTC();
+    private LongSupplier ticker = System::nanoTime;
+    private ScheduledExecutorService scheduler;
+    private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
+    private WatchBackend.Factory backend = DirectoryWatcherAdapter.FACTORY;
+    private Path mountInfo = Path.of("/proc/self/mountinfo");
+
+    private Builder() {}
+
+    private Builder(Settings s) {
+      paths.addAll(s.paths());
+      directoriesRequired.addAll(s.directoriesRequired());
+      recursive = s.recursive();
+      includes.addAll(s.includes());
+      excludes.addAll(s.excludes());
+      debounce = s.debounce();
+      maxDelay = s.maxDelay();
+      actions.addAll(s.actions());
+      listener = s.listener();
+      reloadOnStart = s.reloadOnStart();
+      resyncInterval = s.resyncInterval();
+      retry = s.retry();
+      clock = s.clock();
+      ticker = s.ticker();
+      scheduler = s.scheduler();
+      closeTimeout = s.closeTimeout();
+      backend = s.backend();
+      mountInfo = s.mountInfo();
+    }
+
+    /**
+     * Adds a path to watch: a directory, whose visible files form the watched set, or a single
+     * file. A Kubernetes ConfigMap or Secret volume (the {@code ..data} layout) is detected; watch
+     * the mount directory, or a file in it. Relative paths are resolved against the working
+     * directory.
+     *
+     * <p>Visible files are regular files (symbolic links followed) whose names do not start with
+     * {@code .} and do not end with {@code ~}, filtered by {@link #addInclude(String)} and {@link
+     * #addExclude(String)}.
+     *
+     * @param path a directory or file; it must exist when {@link ReloadWatcher#start()} is called
+     * @return this builder
+     * @throws NullPointerException if {@code path} is null
+     */
+    public Builder addPath(Path path) {
+      Objects.requireNonNull(path, "path cannot be null");
+      paths.add(path.toAbsolutePath().normalize());
+      return this;
+    }
+
+    /**
+     * Adds a directory to watch, like {@link #addPath(Path)}, but {@link ReloadWatcher#start()}
+     * fails if it is not a directory.
+     *
+     * @param directory a directory
+     * @return this builder
+     * @throws NullPointerException if {@code directory} is null
+     */
+    public Builder addDirectory(Path directory) {
+      Objects.requireNonNull(directory, "directory cannot be null");
+      Path normalized = directory.toAbsolutePath().normalize();
+      paths.add(normalized);
+      directoriesRequired.add(normalized);
+      return this;
+    }
+
+    /**
+     * Sets whether watched directories include the files of their subdirectories. Defaults to
+     * false. Hidden subdirectories (names starting with {@code .}) are never entered.
+     *
+     * @param recursive true to watch whole trees
+     * @return this builder
+     */
+    public Builder recursive(boolean recursive) {
+      this.recursive = recursive;
+      return this;
+    }
+
+    /**
+     * Adds a glob that a file's path relative to its watched directory must match, for example
+     * {@code *.yml} or {@code rules/**.yaml}. With no includes every visible file is watched. Globs
+     * do not apply to paths added as single files.
+     *
+     * @param glob a glob in {@link java.nio.file.FileSystem#getPathMatcher} syntax, without the
+     *     {@code glob:} prefix
+     * @return this builder
+     * @throws NullPointerException if {@code glob} is null
+     * @throws IllegalArgumentException if the glob is malformed
+     */
+    public Builder addInclude(String glob) {
+      includes.add(checkGlob(glob, "include"));
+      return this;
+    }
+
+    /**
+     * Adds a glob of files to leave out, matched like {@link #addInclude(String)}; excludes win
+     * over includes.
+     *
+     * @param glob a glob, without the {@code glob:} prefix
+     * @return this builder
+     * @throws NullPointerException if {@code glob} is null
+     * @throws IllegalArgumentException if the glob is malformed
+     */
+    public Builder addExclude(String glob) {
+      excludes.add(checkGlob(glob, "exclude"));
+      return this;
+    }
+
+    /**
+     * Sets the quiet period: a reload starts once no event arrived for this long. Longer values
+     * absorb editors and slow writers; shorter ones react faster. Defaults to 250 ms.
+     *
+     * @param debounce zero or a positive duration
+     * @return this builder
+     * @throws NullPointerException if {@code debounce} is null
+     * @throws IllegalArgumentException if it is negative
+     */
+    public Builder debounce(Duration debounce) {
+      this.debounce = checkNotNegative(debounce, "debounce");
+      return this;
+    }
+
+    /**
+     * Sets the longest wait between the first event of a burst and the reload, so files written
+     * continuously still reload this often. Defaults to 5 s; must not be less than the debounce.
+     *
+     * @param maxDelay a positive duration
+     * @return this builder
+     * @throws NullPointerException if {@code maxDelay} is null
+     * @throws IllegalArgumentException if it is negative
+     */
+    public Builder maxDelay(Duration maxDelay) {
+      this.maxDelay = checkNotNegative(maxDelay, "maxDelay");
+      return this;
+    }
+
+    /**
+     * Adds an action, run after the ones added before it. At least one is required.
+     *
+     * @param action what to do on a change
+     * @return this builder
+     * @throws NullPointerException if {@code action} is null
+     */
+    public Builder addAction(ReloadAction action) {
+      actions.add(Objects.requireNonNull(action, "action cannot be null"));
+      return this;
+    }
+
+    /**
+     * Sets the listener that observes decisions and outcomes. Defaults to one that does nothing.
+     *
+     * @param listener the listener
+     * @return this builder
+     * @throws NullPointerException if {@code listener} is null
+     */
+    public Builder listener(ReloadListener listener) {
+      this.listener = Objects.requireNonNull(listener, "listener cannot be null");
+      return this;
+    }
+
+    /**
+     * Sets whether {@link ReloadWatcher#start()} schedules a first reload of the initial content.
+     * Defaults to false: the initial content is taken as already applied by the target.
+     *
+     * @param reloadOnStart true to reload on start
+     * @return this builder
+     */
+    public Builder reloadOnStart(boolean reloadOnStart) {
+      this.reloadOnStart = reloadOnStart;
+      return this;
+    }
+
+    /**
+     * Sets the interval of a full rescan that catches changes the OS did not report (network file
+     * systems, dropped events) and re-registers lost watches. Costs one hash of every watched file
+     * per interval. Defaults to 3 minutes; {@link Duration#ZERO} disables it.
+     *
+     * @param resyncInterval zero or a positive duration
+     * @return this builder
+     * @throws NullPointerException if {@code resyncInterval} is null
+     * @throws IllegalArgumentException if it is negative
+     */
+    public Builder resyncInterval(Duration resyncInterval) {
+      this.resyncInterval = checkNotNegative(resyncInterval, "resyncInterval");
+      return this;
+    }
+
+    /**
+     * Sets how failed reloads are retried. Defaults to {@link RetryPolicy#defaults()}.
+     *
+     * @param retry the policy; {@link RetryPolicy#never()} to wait for the next change instead
+     * @return this builder
+     * @throws NullPointerException if {@code retry} is null
+     */
+    public Builder retry(RetryPolicy retry) {
+      this.retry = Objects.requireNonNull(retry, "retry cannot be null");
+      return this;
+    }
+
+    /**
+     * Sets the clock for the timestamps in events and status. Defaults to {@link
+     * Clock#systemUTC()}. Durations are never measured with it.
+     *
+     * @param clock the clock
+     * @return this builder
+     * @throws NullPointerException if {@code clock} is null
+     */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock cannot be null");
+      return this;
+    }
+
+    /**
+     * Sets the executor that runs timers, scans and actions. It is used as if single-threaded:
+     * reloads never overlap, whatever its size. The watcher never shuts down an executor it was
+     * given. Defaults to a single daemon thread named {@code reloadwatch-reload-N}, created by
+     * {@code start()} and stopped by {@code close()}.
+     *
+     * @param scheduler the executor
+     * @return this builder
+     * @throws NullPointerException if {@code scheduler} is null
+     */
+    public Builder scheduler(ScheduledExecutorService scheduler) {
+      this.scheduler = Objects.requireNonNull(scheduler, "scheduler cannot be null");
+      return this;
+    }
+
+    /**
+     * Sets how long {@link ReloadWatcher#close()} waits for a running reload before interrupting
+     * it. Defaults to 10 s.
+     *
+     * @param closeTimeout zero or a positive duration
+     * @return this builder
+     * @throws NullPointerException if {@code closeTimeout} is null
+     * @throws IllegalArgumentException if it is negative
+     */
+    public Builder closeTimeout(Duration closeTimeout) {
+      this.closeTimeout = checkNotNegative(closeTimeout, "closeTimeout");
+      return this;
+    }
+
+    /** Test seam: the monotonic nanosecond source used to measure durations. */
+    Builder ticker(LongSupplier ticker) {
+      this.ticker = Objects.requireNonNull(ticker, "ticker cannot be null");
+      return this;
+    }
+
+    /** Test seam: the source of file system signals. */
+    Builder backend(WatchBackend.Factory backend) {
+      this.backend = Objects.requireNonNull(backend, "backend cannot be null");
+      return this;
+    }
+
+    /** Test seam: where mount points are read from to detect {@code subPath} mounts. */
+    Builder mountInfo(Path mountInfo) {
+      this.mountInfo = Objects.requireNonNull(mountInfo, "mountInfo cannot be null");
+      return this;
+    }
+
+    /**
+     * Builds the watcher. Pure: no I/O, no threads; the builder stays usable.
+     *
+     * @return a new watcher, not yet started
+     * @throws IllegalStateException if no path or no action was added, or {@code maxDelay} is less
+     *     than {@code debounce}
+     */
+    public ReloadWatcher build() {
+      if (paths.isEmpty()) {
+        throw new IllegalStateException("no paths to watch: call addPath(...) before build()");
+      }
+      if (actions.isEmpty()) {
+        throw new IllegalStateException("no actions: call addAction(...) before build()");
+      }
+      if (maxDelay.compareTo(debounce) < 0) {
+        throw new IllegalStateException(
+            "maxDelay (" + maxDelay + ") must not be less than debounce (" + debounce
+                + "): raise maxDelay or lower debounce");
+      }
+      return new ReloadWatcher(
+          new Settings(
+              List.copyOf(paths),
+              Set.copyOf(directoriesRequired),
+              recursive,
+              List.copyOf(includes),
+              List.copyOf(excludes),
+              debounce,
+              maxDelay,
+              List.copyOf(actions),
+              listener,
+              reloadOnStart,
+              resyncInterval,
+              retry,
+              clock,
+              ticker,
+              scheduler,
+              closeTimeout,
+              backend,
+              mountInfo));
+    }
+
+    private static Duration checkNotNegative(Duration value, String name) {
+      Objects.requireNonNull(value, name + " cannot be null");
+      if (value.isNegative()) {
+        throw new IllegalArgumentException(name + " (" + value + ") must not be negative");
+      }
+      return value;
+    }
+
+    private static String checkGlob(String glob, String name) {
+      Objects.requireNonNull(glob, name + " cannot be null");
+      try {
+        FileSystems.getDefault().getPathMatcher("glob:" + glob);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            name + " glob (" + glob + ") is malformed: " + e.getMessage(), e);
+      }
+      return glob;
+    }
+  }
+}

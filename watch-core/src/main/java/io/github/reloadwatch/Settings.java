@@ -1,0 +1,30 @@
+package io.github.reloadwatch;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.LongSupplier;
+
+/** The immutable configuration a {@link ReloadWatcher.Builder} produces. */
+record Settings(
+    List<Path> paths,
+    Set<Path> directoriesRequired,
+    boolean recursive,
+    List<String> includes,
+    List<String> excludes,
+    Duration debounce,
+    Duration maxDelay,
+    List<ReloadAction> actions,
+    ReloadListener listener,
+    boolean reloadOnStart,
+    Duration resyncInterval,
+    RetryPolicy retry,
+    Clock clock,
+    LongSupplier ticker,
+    ScheduledExecutorService scheduler,
+    Duration closeTimeout,
+    WatchBackend.Factory backend,
+    Path mountInfo) {}

@@ -1,0 +1,253 @@
+package io.github.reloadwatch;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The content of every watched file at one moment: logical paths and their SHA-256 digests, and a
+ * way to read each file's bytes as of that moment.
+ *
+ * <pre>{@code
+ * ReloadAction action = event -> {
+ *   Snapshot snapshot = event.snapshot();
+ *   byte[] cert = snapshot.read(dir.resolve("tls.crt"));
+ *   byte[] key = snapshot.read(dir.resolve("tls.key"));   // same ConfigMap version as cert
+ *   server.updateTls(cert, key);
+ * };
+ * }</pre>
+ *
+ * <p>For a Kubernetes volume, all files of one snapshot are read from one resolved {@code ..data}
+ * target directory, so {@code tls.crt} and {@code tls.key} always come from the same version. The
+ * bytes are not kept in memory; {@link #read(Path)} and {@link #open(Path)} read the resolved file
+ * and verify it still has the snapshot's digest. If it does not (a newer version replaced it), they
+ * throw an {@link IOException}; a newer reload with the newer content is then already on its way.
+ *
+ * <p>Instances are immutable and thread-safe.
+ *
+ * @since 0.1.0
+ */
+public final class Snapshot {
+
+  /** One file of a snapshot: where its bytes were read from and their digest. */
+  record Entry(Path resolved, String digest, long size) {}
+
+  private static final Snapshot EMPTY = new Snapshot(Map.of());
+
+  private final Map<Path, Entry> entries;
+  private final Map<Path, String> digests;
+  private final String digest;
+
+  Snapshot(Map<Path, Entry> entries) {
+    Map<Path, Entry> sorted = new TreeMap<>(entries);
+    this.entries = Collections.unmodifiableMap(new LinkedHashMap<>(sorted));
+    Map<Path, String> d = new LinkedHashMap<>();
+    sorted.forEach((path, entry) -> d.put(path, entry.digest()));
+    this.digests = Collections.unmodifiableMap(d);
+    this.digest = combine(this.digests);
+  }
+
+  /** Returns a snapshot with no files. */
+  static Snapshot empty() {
+    return EMPTY;
+  }
+
+  /**
+   * Returns the logical paths in this snapshot, in sorted order.
+   *
+   * @return the paths; never null
+   */
+  public Set<Path> paths() {
+    return digests.keySet();
+  }
+
+  /**
+   * Returns each logical path's SHA-256 content digest in lowercase hex, sorted by path.
+   *
+   * @return an unmodifiable map; never null
+   */
+  public Map<Path, String> digests() {
+    return digests;
+  }
+
+  /**
+   * Returns one digest over all paths and their content digests. Two snapshots with equal digests
+   * have the same files with the same content.
+   *
+   * @return a lowercase hex SHA-256
+   */
+  public String digest() {
+    return digest;
+  }
+
+  /**
+   * Returns the first 12 hex digits of {@link #digest()}, for log lines.
+   *
+   * @return a short digest
+   */
+  public String shortDigest() {
+    return digest.substring(0, 12);
+  }
+
+  /**
+   * Returns the number of files in this snapshot.
+   *
+   * @return the number of files
+   */
+  public int size() {
+    return entries.size();
+  }
+
+  /**
+   * Reads a whole file as of this snapshot. Meant for configuration files; use {@link #open(Path)}
+   * to stream large files.
+   *
+   * @param path a logical path of this snapshot
+   * @return the file's bytes, verified against the snapshot's digest
+   * @throws IllegalArgumentException if the path is not part of this snapshot
+   * @throws IOException if the file cannot be read or no longer has the snapshot's content
+   */
+  public byte[] read(Path path) throws IOException {
+    try (InputStream in = open(path)) {
+      return in.readAllBytes();
+    }
+  }
+
+  /**
+   * Opens a file as of this snapshot. The stream verifies the digest when it reaches the end of
+   * the file and throws an {@link IOException} there if the content is not the snapshot's.
+   *
+   * @param path a logical path of this snapshot
+   * @return a stream over the file's bytes; the caller closes it
+   * @throws IllegalArgumentException if the path is not part of this snapshot
+   * @throws IOException if the file cannot be opened
+   */
+  public InputStream open(Path path) throws IOException {
+    Objects.requireNonNull(path, "path cannot be null");
+    Entry entry = entries.get(path);
+    if (entry == null) {
+      throw new IllegalArgumentException(
+          "[" + path + "] is not part of this snapshot: use one of " + paths());
+    }
+    InputStream raw;
+    try {
+      raw = Files.newInputStream(entry.resolved());
+    } catch (NoSuchFileException e) {
+      throw new NoSuchFileException(
+          path.toString(), null, "replaced since the snapshot was taken; a newer reload follows");
+    }
+    return new VerifyingInputStream(raw, path, entry.digest());
+  }
+
+  /** Where the bytes of a logical path were read from; package-private for tests and hashing. */
+  Map<Path, Entry> entries() {
+    return entries;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Snapshot other && digest.equals(other.digest);
+  }
+
+  @Override
+  public int hashCode() {
+    return digest.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return "Snapshot{files=" + entries.size() + ", digest=" + shortDigest() + "}";
+  }
+
+  private static String combine(Map<Path, String> digests) {
+    MessageDigest md = ContentHasher.newSha256();
+    digests.forEach(
+        (path, d) -> {
+          md.update(path.toString().getBytes(StandardCharsets.UTF_8));
+          md.update((byte) 0);
+          md.update(d.getBytes(StandardCharsets.US_ASCII));
+          md.update((byte) '\n');
+        });
+    return ContentHasher.hex(md.digest());
+  }
+
+  /** Hashes while reading and fails at end of stream if the digest differs. */
+  private static final class VerifyingInputStream extends FilterInputStream {
+    private final MessageDigest md = ContentHasher.newSha256();
+    private final Path path;
+    private final String expected;
+    private boolean verified;
+
+    VerifyingInputStream(InputStream in, Path path, String expected) {
+      super(in);
+      this.path = path;
+      this.expected = expected;
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      if (b < 0) {
+        verify();
+      } else {
+        md.update((byte) b);
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, len);
+      if (n < 0) {
+        verify();
+      } else {
+        md.update(b, off, n);
+      }
+      return n;
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      byte[] buffer = new byte[8192];
+      long skipped = 0;
+      while (skipped < n) {
+        int r = read(buffer, 0, (int) Math.min(buffer.length, n - skipped));
+        if (r < 0) {
+          break;
+        }
+        skipped += r;
+      }
+      return skipped;
+    }
+
+    @Override
+    public boolean markSupported() {
+      return false;
+    }
+
+    private void verify() throws IOException {
+      if (verified) {
+        return;
+      }
+      verified = true;
+      String actual = ContentHasher.hex(md.digest());
+      if (!actual.equals(expected)) {
+        throw new IOException(
+            "[" + path + "] changed since the snapshot was taken (digest "
+                + expected.substring(0, 12) + " expected, " + actual.substring(0, 12)
+                + " found); a newer reload follows");
+      }
+    }
+  }
+}

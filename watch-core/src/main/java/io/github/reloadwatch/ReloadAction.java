@@ -19,8 +19,12 @@ package io.github.reloadwatch;
  *   <li>{@link ReloadRejectedException}: the target refused this content (it is invalid). The
  *       watcher does not retry until the content changes again.
  *   <li>any other exception: a failure that may pass (target down, timeout). The watcher retries
- *       with backoff until it succeeds or newer content supersedes it.
+ *       with backoff until it succeeds or newer content supersedes it. Throw {@link
+ *       ReloadFailedException} to pass a minimum delay, such as an HTTP {@code Retry-After}.
  * </ul>
+ *
+ * <p>An action that holds resources (an HTTP client) may implement {@link AutoCloseable}: the
+ * watcher closes it once, in {@link ReloadWatcher#close()}, after the last reload finished.
  *
  * <p>If an action throws, the actions after it are not run for that attempt; the whole list is run
  * again on the retry. Implementations must therefore be idempotent, which reload endpoints are.

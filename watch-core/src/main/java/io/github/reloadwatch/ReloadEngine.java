@@ -179,6 +179,7 @@ final class ReloadEngine {
     if (waitFor != null && waitFor != Thread.currentThread()) {
       awaitReloadFinished(waitFor);
     }
+    closeActions();
     if (ownScheduler && scheduler != null) {
       scheduler.shutdownNow();
       try {
@@ -190,6 +191,19 @@ final class ReloadEngine {
       }
     }
     logger.info("stopped watching {}", settings.paths());
+  }
+
+  /** Closes the actions that hold resources (HTTP clients), once, after the last reload. */
+  private void closeActions() {
+    for (ReloadAction action : settings.actions()) {
+      if (action instanceof AutoCloseable closeable) {
+        try {
+          closeable.close();
+        } catch (Exception e) {
+          logger.warn("closing action {} failed; ignored", action, e);
+        }
+      }
+    }
   }
 
   private void awaitReloadFinished(Thread reloading) {
@@ -745,7 +759,10 @@ final class ReloadEngine {
           what, rejection.getMessage());
       notifyListener(l -> l.onRejected(event, rejection));
     } else {
-      Optional<Duration> delay = settings.retry().delayAfter(event.attempt());
+      Optional<Duration> hint = ReloadFailedException.retryAfterOf(failure);
+      Optional<Duration> delay =
+          settings.retry().delayAfter(event.attempt())
+              .map(d -> hint.filter(h -> h.compareTo(d) > 0).orElse(d));
       boolean closing;
       synchronized (lock) {
         closing = state != WatchStatus.State.RUNNING;

@@ -34,6 +34,16 @@ final class ContentHasher {
 
   private final MessageDigest md = newSha256();
   private final ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_SIZE);
+  private final Runnable afterRead;
+
+  ContentHasher() {
+    this(() -> {});
+  }
+
+  /** Test seam: {@code afterRead} runs between reading a file and checking it did not change. */
+  ContentHasher(Runnable afterRead) {
+    this.afterRead = afterRead;
+  }
 
   /** A file's digest and size. */
   record Hash(String digest, long size) {}
@@ -60,6 +70,7 @@ final class ContentHasher {
         md.update(buffer);
       }
     }
+    afterRead.run();
     BasicFileAttributes after =
         Files.readAttributes(file, BasicFileAttributes.class, new LinkOption[0]);
     if (before.size() != after.size()

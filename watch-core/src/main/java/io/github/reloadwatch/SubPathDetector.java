@@ -20,23 +20,24 @@ final class SubPathDetector {
 
   private SubPathDetector() {}
 
-  static void warnAboutSubPathMounts(Path mountInfo, List<WatchedPath> watched, Snapshot initial) {
+  /** Warns about every watched file that is a mount point, and returns them. */
+  static List<Path> warnAboutSubPathMounts(
+      Path mountInfo, List<WatchedPath> watched, Snapshot initial) {
     Set<Path> mountPoints = mountPoints(mountInfo);
     if (mountPoints.isEmpty()) {
-      return;
+      return List.of();
     }
     Set<Path> files = new HashSet<>(initial.paths());
     watched.stream().filter(w -> !w.directory()).forEach(w -> files.add(w.path()));
-    files.stream()
-        .filter(mountPoints::contains)
-        .sorted()
-        .forEach(
+    List<Path> suspicious = files.stream().filter(mountPoints::contains).sorted().toList();
+    suspicious.forEach(
             file ->
                 logger.warn(
                     "[{}] is a single-file bind mount, as a Kubernetes subPath mount is: kubelet"
                         + " never updates subPath mounts, so ConfigMap changes will not reach it."
                         + " Mount the whole volume as a directory and watch that instead",
                     file));
+    return suspicious;
   }
 
   /** Reads the mount points from a {@code /proc/self/mountinfo} file; empty if unavailable. */

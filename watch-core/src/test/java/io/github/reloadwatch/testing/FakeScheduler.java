@@ -48,7 +48,7 @@ public final class FakeScheduler implements ScheduledExecutorService {
       synchronized (this) {
         next = queue.peek();
         if (next == null || next.due > target) {
-          now = target;
+          now = Math.max(now, target); // a task may have advanced time re-entrantly
           break;
         }
         queue.poll();

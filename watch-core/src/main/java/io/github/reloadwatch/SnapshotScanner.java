@@ -164,11 +164,9 @@ final class SnapshotScanner {
                   file);
               return FileVisitResult.CONTINUE;
             }
-            if (e instanceof NoSuchFileException && !file.equals(root)) {
-              // listed, then gone: a broken link, or deleted while we walked
-              logger.debug("[{}] vanished while scanning; ignored", file);
-              return FileVisitResult.CONTINUE;
-            }
+            // NoSuchFileException: listed, then gone (a broken link is visited as a link, not
+            // reported here). Never skip it: a kubelet swap may be deleting the pinned version,
+            // so scan() starts this path again instead of returning half a version.
             throw e;
           }
         });

@@ -93,4 +93,11 @@ class SnapshotTest {
     assertThat(before.digests()).hasSize(3);
     assertThat(Map.copyOf(after.digests())).hasSize(3);
   }
+
+  @Test
+  void brokenSymlinkInADirectory_isNotAFile() throws IOException {
+    Files.writeString(tmp.resolve("a.yml"), "alpha");
+    Files.createSymbolicLink(tmp.resolve("dangling.yml"), tmp.resolve("missing-target"));
+    assertThat(scan(tmp).paths()).containsExactly(tmp.resolve("a.yml"));
+  }
 }

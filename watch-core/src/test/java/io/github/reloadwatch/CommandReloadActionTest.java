@@ -1,0 +1,105 @@
+package io.github.reloadwatch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CommandReloadActionTest {
+
+  @TempDir Path tmp;
+
+  private ReloadEvent event() throws IOException {
+    Path file = Files.writeString(tmp.resolve("app.yml"), "v1");
+    Snapshot snapshot =
+        new SnapshotScanner(List.of(WatchedPath.file(file)), false, List.of(), List.of())
+            .scan().snapshot();
+    return new ReloadEvent(ReloadReason.CHANGE,
+        List.of(new FileChange(file, FileChange.Kind.MODIFIED)), 1, snapshot, Instant.EPOCH);
+  }
+
+  @Test
+  void successfulCommand_seesTheEventInItsEnvironment() throws Exception {
+    Path out = tmp.resolve("out.txt");
+    ReloadEvent event = event();
+    CommandReloadAction.builder()
+        .command("sh", "-c", "printf '%s|%s|%s' \"$RELOADWATCH_REASON\" \"$RELOADWATCH_CHANGED\""
+            + " \"$RELOADWATCH_DIGEST\" > \"$OUT\"")
+        .environment("OUT", out.toString())
+        .build()
+        .reload(event);
+    assertThat(Files.readString(out)).isEqualTo(
+        "CHANGE|" + tmp.resolve("app.yml") + "|" + event.snapshot().digest());
+  }
+
+  @Test
+  void nonZeroExit_isARetryableFailureWithTheOutput() throws Exception {
+    ReloadEvent event = event();
+    CommandReloadAction action = CommandReloadAction.of("sh", "-c", "echo boom >&2; exit 7");
+    assertThatThrownBy(() -> action.reload(event))
+        .isInstanceOf(IOException.class)
+        .hasMessage("sh exited with code 7: boom");
+  }
+
+  @Test
+  void rejectExitCode_isARejection() throws Exception {
+    ReloadEvent event = event();
+    CommandReloadAction action = CommandReloadAction.builder()
+        .command("sh", "-c", "echo 'invalid config'; exit 3")
+        .rejectOnExitCode(3)
+        .build();
+    assertThatThrownBy(() -> action.reload(event))
+        .isInstanceOf(ReloadRejectedException.class)
+        .hasMessageContaining("invalid config");
+  }
+
+  @Test
+  void commandPastItsTimeout_isKilledAndFails() throws Exception {
+    ReloadEvent event = event();
+    CommandReloadAction action = CommandReloadAction.builder()
+        .command("sleep", "30")
+        .timeout(Duration.ofMillis(200))
+        .build();
+    assertThatThrownBy(() -> action.reload(event))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("did not finish within 200 ms and was killed");
+  }
+
+  @Test
+  void missingProgram_saysToInstallIt() throws Exception {
+    ReloadEvent event = event();
+    CommandReloadAction action = CommandReloadAction.of("no-such-program-xyz");
+    assertThatThrownBy(() -> action.reload(event))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("cannot run no-such-program-xyz")
+        .hasMessageContaining("installed and on the PATH");
+  }
+
+  @Test
+  void argumentsNeverAppearInMessagesOrToString() throws Exception {
+    ReloadEvent event = event();
+    CommandReloadAction action = CommandReloadAction.of(
+        "sh", "-c", "exit 1", "Authorization: Bearer s3cr3t-token");
+    assertThat(action.toString()).doesNotContain("s3cr3t").contains("program=sh");
+    assertThatThrownBy(() -> action.reload(event)).hasMessageNotContaining("s3cr3t");
+  }
+
+  @Test
+  void command_empty() {
+    assertThatThrownBy(() -> CommandReloadAction.builder().command(List.of()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("command must name a program");
+    assertThatThrownBy(() -> CommandReloadAction.builder().build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("no command: call command(...) before build()");
+    assertThatThrownBy(() -> CommandReloadAction.builder().rejectOnExitCode(0))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+}

@@ -59,6 +59,7 @@ final class ReloadEngine {
   private volatile Debouncer debouncer;
   private volatile SnapshotScanner scanner;
   private volatile List<WatchedPath> watched;
+  private volatile RenderStep renderStep;
 
   // all below: guarded by lock
   private WatchStatus.State state = WatchStatus.State.NEW;
@@ -111,6 +112,9 @@ final class ReloadEngine {
           new SnapshotScanner(
               watched, settings.recursive(), matchers(settings.includes()),
               matchers(settings.excludes()));
+      renderStep = new RenderStep(settings.renders(), new TemplateRenderer(
+          settings.environment() != null ? settings.environment()::get : System::getenv,
+          settings.renderStrict()));
       ownScheduler = settings.scheduler() == null;
       if (ownScheduler) {
         ScheduledThreadPoolExecutor executor =
@@ -631,10 +635,91 @@ final class ReloadEngine {
       }
       return;
     }
-    Plan plan = decide(result.snapshot(), trigger);
-    if (plan != null) {
+    Snapshot scanned = result.snapshot();
+    RenderStep.Rendered rendered = null;
+    Snapshot snapshot = scanned;
+    if (!renderStep.isEmpty()) {
+      try {
+        rendered = renderStep.render(scanned);
+        snapshot = RenderStep.effective(scanned, rendered);
+      } catch (TemplateRenderer.UnresolvedReferenceException | IOException e) {
+        // invalid until the inputs change: decided on the scanned files, which did not render
+        Plan plan = decide(scanned, trigger);
+        if (plan != null) {
+          reject(plan, new ReloadRejectedException("cannot render: " + e.getMessage()));
+        }
+        return;
+      }
+    }
+    Plan plan = decide(snapshot, trigger);
+    if (plan != null && prepare(plan, rendered)) {
       run(plan);
     }
+  }
+
+  /**
+   * Stages rendered outputs, validates, and puts the outputs in place; in a dry run, logs the
+   * decision instead. Returns whether the actions should run.
+   */
+  private boolean prepare(Plan plan, RenderStep.Rendered rendered) {
+    if (rendered == null && settings.validators().isEmpty() && !settings.dryRun()) {
+      return true;
+    }
+    RenderStep.Staging staging = null;
+    try {
+      if (rendered != null) {
+        staging = RenderStep.stage(rendered, settings.dryRun());
+      }
+      ValidationContext context = new ValidationContext(
+          plan.event().snapshot(), staging == null ? Map.of() : staging.staged());
+      for (Validator validator : settings.validators()) {
+        validator.validate(context);
+      }
+      if (settings.dryRun()) {
+        staging = discard(staging);
+        synchronized (lock) {
+          applied = plan.event().snapshot();
+          clearFailure();
+        }
+        logger.info("dry run: would reload ({})", describe(plan.event(), plan.previous()));
+        notifyListener(l -> l.onDryRun(plan.event()));
+        return false;
+      }
+      if (staging != null) {
+        staging.commit();
+      }
+      return true;
+    } catch (ReloadRejectedException e) {
+      discard(staging);
+      reject(plan, e);
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      discard(staging);
+      fail(plan, e);
+      return false;
+    } catch (VirtualMachineError e) {
+      throw e;
+    } catch (Throwable t) {
+      discard(staging);
+      fail(plan, t);
+      return false;
+    }
+  }
+
+  private static RenderStep.Staging discard(RenderStep.Staging staging) {
+    if (staging != null) {
+      staging.discard();
+    }
+    return null;
+  }
+
+  private void clearFailure() {
+    // caller holds lock
+    failedDigest = null;
+    failedAttempt = 0;
+    failedRejected = false;
+    lastError = null;
   }
 
   /** What one reload attempt will do. */
@@ -733,54 +818,65 @@ final class ReloadEngine {
       }
     }
     Duration took = Duration.ofNanos(settings.ticker().getAsLong() - started);
-    String what = describe(event, plan.previous());
     if (failure == null) {
-      synchronized (lock) {
-        applied = event.snapshot();
-        failedDigest = null;
-        failedAttempt = 0;
-        failedRejected = false;
-        succeeded++;
-        lastSuccess = settings.clock().instant();
-        lastError = null;
-      }
-      logger.info("reloaded ({}) in {} ms", what, took.toMillis());
-      notifyListener(l -> l.onReloaded(event, took));
+      succeed(plan, took);
     } else if (failure instanceof ReloadRejectedException rejection) {
-      synchronized (lock) {
-        failedDigest = event.snapshot().digest();
-        failedRejected = true;
-        failedAttempt = event.attempt();
-        rejected++;
-        lastError = rejection.getMessage();
-      }
-      logger.warn(
-          "reload rejected ({}): {}; not retried until the content changes",
-          what, rejection.getMessage());
-      notifyListener(l -> l.onRejected(event, rejection));
+      reject(plan, rejection);
     } else {
-      Optional<Duration> hint = ReloadFailedException.retryAfterOf(failure);
-      Optional<Duration> delay =
-          settings.retry().delayAfter(event.attempt())
-              .map(d -> hint.filter(h -> h.compareTo(d) > 0).orElse(d));
-      boolean closing;
-      synchronized (lock) {
-        closing = state != WatchStatus.State.RUNNING;
-        failedDigest = event.snapshot().digest();
-        failedRejected = false;
-        failedAttempt = event.attempt();
-        failed++;
-        lastError = String.valueOf(failure.getMessage());
-        if (delay.isPresent() && !closing) {
-          retryTask =
-              scheduler.schedule(
-                  () -> flush(ReloadReason.RETRY), delay.get().toNanos(), TimeUnit.NANOSECONDS);
-        }
-      }
-      logFailure(what, failure, delay, closing);
-      Throwable error = failure;
-      notifyListener(l -> l.onFailed(event, error, delay.orElse(Duration.ZERO)));
+      fail(plan, failure);
     }
+  }
+
+  private void succeed(Plan plan, Duration took) {
+    ReloadEvent event = plan.event();
+    synchronized (lock) {
+      applied = event.snapshot();
+      clearFailure();
+      succeeded++;
+      lastSuccess = settings.clock().instant();
+    }
+    logger.info("reloaded ({}) in {} ms", describe(event, plan.previous()), took.toMillis());
+    notifyListener(l -> l.onReloaded(event, took));
+  }
+
+  private void reject(Plan plan, ReloadRejectedException rejection) {
+    ReloadEvent event = plan.event();
+    synchronized (lock) {
+      failedDigest = event.snapshot().digest();
+      failedRejected = true;
+      failedAttempt = event.attempt();
+      rejected++;
+      lastError = "pending invalid content since " + event.time() + ", digest "
+          + event.snapshot().shortDigest() + ": " + rejection.getMessage();
+    }
+    logger.warn(
+        "reload rejected ({}): {}; not retried until the content changes",
+        describe(event, plan.previous()), rejection.getMessage());
+    notifyListener(l -> l.onRejected(event, rejection));
+  }
+
+  private void fail(Plan plan, Throwable failure) {
+    ReloadEvent event = plan.event();
+    Optional<Duration> hint = ReloadFailedException.retryAfterOf(failure);
+    Optional<Duration> delay =
+        settings.retry().delayAfter(event.attempt())
+            .map(d -> hint.filter(h -> h.compareTo(d) > 0).orElse(d));
+    boolean closing;
+    synchronized (lock) {
+      closing = state != WatchStatus.State.RUNNING;
+      failedDigest = event.snapshot().digest();
+      failedRejected = false;
+      failedAttempt = event.attempt();
+      failed++;
+      lastError = String.valueOf(failure.getMessage());
+      if (delay.isPresent() && !closing) {
+        retryTask =
+            scheduler.schedule(
+                () -> flush(ReloadReason.RETRY), delay.get().toNanos(), TimeUnit.NANOSECONDS);
+      }
+    }
+    logFailure(describe(event, plan.previous()), failure, delay, closing);
+    notifyListener(l -> l.onFailed(event, failure, delay.orElse(Duration.ZERO)));
   }
 
   private void logFailure(

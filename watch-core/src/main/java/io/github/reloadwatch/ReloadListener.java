@@ -66,4 +66,12 @@ public interface ReloadListener {
    * @param error what the action threw
    */
   default void onRejected(ReloadEvent event, ReloadRejectedException error) {}
+
+  /**
+   * Called in {@linkplain ReloadWatcher.Builder#dryRun(boolean) dry-run mode} instead of running
+   * the actions: this reload would have happened.
+   *
+   * @param event the reload that would have run
+   */
+  default void onDryRun(ReloadEvent event) {}
 }

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
@@ -171,6 +172,11 @@ public final class ReloadWatcher implements AutoCloseable {
     private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
     private WatchBackend.Factory backend = DirectoryWatcherAdapter.FACTORY;
     private Path mountInfo = Path.of("/proc/self/mountinfo");
+    private final List<RenderStep.Render> renders = new ArrayList<>();
+    private boolean renderStrict = true;
+    private Map<String, String> environment;
+    private final List<Validator> validators = new ArrayList<>();
+    private boolean dryRun;
 
     private Builder() {}
 
@@ -193,6 +199,11 @@ public final class ReloadWatcher implements AutoCloseable {
       closeTimeout = s.closeTimeout();
       backend = s.backend();
       mountInfo = s.mountInfo();
+      renders.addAll(s.renders());
+      renderStrict = s.renderStrict();
+      environment = s.environment();
+      validators.addAll(s.validators());
+      dryRun = s.dryRun();
     }
 
     /**
@@ -406,6 +417,86 @@ public final class ReloadWatcher implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Adds a template to render into an output file before the actions run. References: {@code
+     * ${NAME}} from the environment, {@code ${file:/path}} from a file such as a mounted Secret
+     * (one trailing newline dropped), {@code ${NAME:-default}} and {@code ${file:/path:-default}}
+     * with a default for unset or empty values, and <code>$${</code> for a literal <code>${</code>. Other
+     * text, such as Prometheus' {@code ${1}}, is left alone. A {@code .gz} template is
+     * decompressed first.
+     *
+     * <p>The reload decision is taken over the rendered output, so a rotated secret reloads even
+     * when the template did not change (watch the secret's directory too, or rely on the
+     * resync). The output is written atomically (staged in its directory, then renamed), with
+     * permissions {@code 0600} when anything was substituted, and removed when its template
+     * disappears. Values never appear in logs or exceptions.
+     *
+     * @param template the template, usually inside a watched directory
+     * @param output where the rendered file goes; must not be inside a watched path
+     * @return this builder
+     * @throws NullPointerException if an argument is null
+     */
+    public Builder addRender(Path template, Path output) {
+      Objects.requireNonNull(template, "template cannot be null");
+      Objects.requireNonNull(output, "output cannot be null");
+      renders.add(new RenderStep.Render(
+          template.toAbsolutePath().normalize(), output.toAbsolutePath().normalize()));
+      return this;
+    }
+
+    /**
+     * Sets whether a reference without a value fails the render. Defaults to true: the error names
+     * the template, line and variable, nothing is written and no reload happens. When false, the
+     * reference is left in place and a WARN counts it.
+     *
+     * @param strict false for the tolerant mode
+     * @return this builder
+     */
+    public Builder renderStrict(boolean strict) {
+      this.renderStrict = strict;
+      return this;
+    }
+
+    /**
+     * Sets the variables {@code ${NAME}} references resolve against. Defaults to the process
+     * environment.
+     *
+     * @param environment variable names and values; copied
+     * @return this builder
+     * @throws NullPointerException if {@code environment} is null
+     */
+    public Builder renderEnvironment(Map<String, String> environment) {
+      this.environment =
+          Map.copyOf(Objects.requireNonNull(environment, "environment cannot be null"));
+      return this;
+    }
+
+    /**
+     * Adds a validator, run after rendering and before the actions; invalid content is rejected
+     * and the last good content stays applied.
+     *
+     * @param validator the check, for example a {@link CommandValidator} running {@code promtool}
+     * @return this builder
+     * @throws NullPointerException if {@code validator} is null
+     */
+    public Builder addValidator(Validator validator) {
+      validators.add(Objects.requireNonNull(validator, "validator cannot be null"));
+      return this;
+    }
+
+    /**
+     * Sets dry-run mode: everything runs (rendering into a temporary directory, validation, the
+     * decision) but no output is written and no action is called; each decision is logged as
+     * {@code dry run: would reload (...)}. Defaults to false.
+     *
+     * @param dryRun true to only log what would happen
+     * @return this builder
+     */
+    public Builder dryRun(boolean dryRun) {
+      this.dryRun = dryRun;
+      return this;
+    }
+
     /** Test seam: the monotonic nanosecond source used to measure durations. */
     Builder ticker(LongSupplier ticker) {
       this.ticker = Objects.requireNonNull(ticker, "ticker cannot be null");
@@ -443,6 +534,20 @@ public final class ReloadWatcher implements AutoCloseable {
             "maxDelay (" + maxDelay + ") must not be less than debounce (" + debounce
                 + "): raise maxDelay or lower debounce");
       }
+      for (RenderStep.Render render : renders) {
+        for (Path path : paths) {
+          if (render.output().startsWith(path)) {
+            throw new IllegalStateException(
+                "render output [" + render.output() + "] is inside the watched path [" + path
+                    + "], so writing it would trigger the watcher again: write it elsewhere, for"
+                    + " example an emptyDir volume");
+          }
+        }
+        if (render.output().equals(render.template())) {
+          throw new IllegalStateException(
+              "render output [" + render.output() + "] is its own template: choose another path");
+        }
+      }
       return new ReloadWatcher(
           new Settings(
               List.copyOf(paths),
@@ -462,7 +567,12 @@ public final class ReloadWatcher implements AutoCloseable {
               scheduler,
               closeTimeout,
               backend,
-              mountInfo));
+              mountInfo,
+              List.copyOf(renders),
+              renderStrict,
+              environment,
+              List.copyOf(validators),
+              dryRun));
     }
 
     private static Duration checkNotNegative(Duration value, String name) {

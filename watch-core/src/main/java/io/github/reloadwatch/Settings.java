@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.LongSupplier;
@@ -27,4 +28,9 @@ record Settings(
     ScheduledExecutorService scheduler,
     Duration closeTimeout,
     WatchBackend.Factory backend,
-    Path mountInfo) {}
+    Path mountInfo,
+    List<RenderStep.Render> renders,
+    boolean renderStrict,
+    Map<String, String> environment,
+    List<Validator> validators,
+    boolean dryRun) {}

@@ -230,7 +230,9 @@ class ReloadEngineTest {
     scheduler.advance(DEBOUNCE);
     assertThat(heard).containsExactly("rejected");
     assertThat(watcher.status().failing()).isTrue();
-    assertThat(watcher.status().lastError()).contains("scripted rejection");
+    assertThat(watcher.status().lastError()).hasValueSatisfying(e -> assertThat(e)
+        .startsWith("pending invalid content since 2026-11-25T00:00:00Z, digest ")
+        .endsWith(": scripted rejection"));
 
     scheduler.advance(Duration.ofMinutes(10));
     write("bad"); // touched, same bad content

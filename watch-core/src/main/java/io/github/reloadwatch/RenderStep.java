@@ -1,0 +1,177 @@
+package io.github.reloadwatch;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Renders templates into output files: in memory first (so the reload decision is taken over the
+ * rendered bytes, and a rotated secret reloads even with an unchanged template), then staged next
+ * to the output, validated, and renamed into place atomically.
+ *
+ * <p>Used only from the reload thread.
+ */
+final class RenderStep {
+
+  private static final Logger logger = LoggerFactory.getLogger(ReloadWatcher.class);
+  private static final boolean POSIX =
+      FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+
+  /** One template and where its rendering goes. */
+  record Render(Path template, Path output) {}
+
+  /** The rendered outputs of one snapshot, in memory. */
+  record Rendered(Map<Path, byte[]> outputs, Map<Path, Boolean> secret, List<Path> removed) {}
+
+  private final List<Render> renders;
+  private final TemplateRenderer renderer;
+
+  RenderStep(List<Render> renders, TemplateRenderer renderer) {
+    this.renders = List.copyOf(renders);
+    this.renderer = renderer;
+  }
+
+  boolean isEmpty() {
+    return renders.isEmpty();
+  }
+
+  Rendered render(Snapshot scanned)
+      throws IOException, TemplateRenderer.UnresolvedReferenceException {
+    Map<Path, byte[]> outputs = new LinkedHashMap<>();
+    Map<Path, Boolean> secret = new LinkedHashMap<>();
+    List<Path> removed = new ArrayList<>();
+    for (Render render : renders) {
+      byte[] bytes;
+      try {
+        bytes = scanned.paths().contains(render.template())
+            ? scanned.read(render.template())
+            : Files.readAllBytes(render.template());
+      } catch (NoSuchFileException e) {
+        removed.add(render.output());
+        continue;
+      }
+      TemplateRenderer.Result result = renderer.render(
+          TemplateRenderer.decode(bytes, render.template()), render.template().toString());
+      if (!result.unresolved().isEmpty()) {
+        logger.warn("{} unresolved reference(s) left in place (tolerant mode): {}",
+            result.unresolved().size(), result.unresolved());
+      }
+      outputs.put(render.output(), result.output());
+      secret.put(render.output(), result.substitutions() > 0);
+    }
+    return new Rendered(outputs, secret, removed);
+  }
+
+  /** The snapshot that decides and is applied: the scanned files plus the rendered outputs. */
+  static Snapshot effective(Snapshot scanned, Rendered rendered) {
+    Map<Path, Snapshot.Entry> entries = new LinkedHashMap<>(scanned.entries());
+    rendered.outputs().forEach((output, bytes) -> {
+      MessageDigest md = ContentHasher.newSha256();
+      entries.put(output, new Snapshot.Entry(
+          output, ContentHasher.hex(md.digest(bytes)), bytes.length));
+    });
+    return new Snapshot(entries);
+  }
+
+  /** Files written but not yet in place. */
+  static final class Staging {
+    private final Map<Path, Path> staged = new LinkedHashMap<>();
+    private final List<Path> removed;
+    private final Path tempDir;
+
+    private Staging(List<Path> removed, Path tempDir) {
+      this.removed = removed;
+      this.tempDir = tempDir;
+    }
+
+    Map<Path, Path> staged() {
+      return staged;
+    }
+
+    /** Moves every staged file over its output, atomically, and removes orphaned outputs. */
+    void commit() throws IOException {
+      for (Map.Entry<Path, Path> e : staged.entrySet()) {
+        try {
+          Files.move(e.getValue(), e.getKey(),
+              StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException ex) {
+          throw new IOException("cannot replace [" + e.getKey() + "] atomically: stage and output"
+              + " must be on one file system", ex);
+        }
+      }
+      for (Path output : removed) {
+        if (Files.deleteIfExists(output)) {
+          logger.info("removed [{}]: its template is gone", output);
+        }
+      }
+      staged.clear();
+    }
+
+    /** Deletes every staged file. */
+    void discard() {
+      for (Path file : staged.values()) {
+        try {
+          Files.deleteIfExists(file);
+        } catch (IOException e) {
+          logger.debug("cannot delete staged file [{}]", file, e);
+        }
+      }
+      staged.clear();
+      if (tempDir != null) {
+        try {
+          Files.deleteIfExists(tempDir);
+        } catch (IOException e) {
+          logger.debug("cannot delete [{}]", tempDir, e);
+        }
+      }
+    }
+  }
+
+  /**
+   * Writes the outputs to staging files: next to each output (so the final rename is atomic), or
+   * in a private temp directory for a dry run. Files holding substituted values are {@code 0600}.
+   */
+  static Staging stage(Rendered rendered, boolean dryRun) throws IOException {
+    Path tempDir = dryRun ? Files.createTempDirectory("reloadwatch-dry-run-") : null;
+    Staging staging = new Staging(rendered.removed(), tempDir);
+    try {
+      for (Map.Entry<Path, byte[]> e : rendered.outputs().entrySet()) {
+        Path output = e.getKey();
+        Path dir = dryRun ? tempDir : output.getParent();
+        Files.createDirectories(dir);
+        String prefix = "." + output.getFileName() + ".reloadwatch-";
+        boolean secret = rendered.secret().get(output);
+        Path temp = POSIX
+            ? Files.createTempFile(dir, prefix, ".tmp", permissions(secret))
+            : Files.createTempFile(dir, prefix, ".tmp");
+        staging.staged.put(output, temp);
+        try (OutputStream out = Files.newOutputStream(temp)) {
+          out.write(e.getValue());
+        }
+      }
+      return staging;
+    } catch (IOException | RuntimeException ex) {
+      staging.discard();
+      throw ex;
+    }
+  }
+
+  private static FileAttribute<?> permissions(boolean secret) {
+    return PosixFilePermissions.asFileAttribute(
+        PosixFilePermissions.fromString(secret ? "rw-------" : "rw-r--r--"));
+  }
+}

@@ -23,6 +23,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -68,6 +69,7 @@ final class ReloadEngine {
   private boolean polling;
   private Map<Path, Object> registeredDirs = Map.of();
   private Snapshot applied = Snapshot.empty();
+  private boolean appliedKnown;
   private Snapshot current;
   private String failedDigest;
   private boolean failedRejected;
@@ -142,6 +144,7 @@ final class ReloadEngine {
         current = initial.snapshot();
         if (!settings.reloadOnStart()) {
           applied = initial.snapshot();
+          appliedKnown = true;
         }
         running = false;
       }
@@ -262,9 +265,7 @@ final class ReloadEngine {
           Optional.ofNullable(lastSuccess),
           Optional.ofNullable(lastError),
           Optional.ofNullable(current).map(Snapshot::digest),
-          state == WatchStatus.State.NEW || (settings.reloadOnStart() && succeeded == 0)
-              ? Optional.empty()
-              : Optional.of(applied.digest()),
+          appliedKnown ? Optional.of(applied.digest()) : Optional.empty(),
           failedDigest != null);
     }
   }
@@ -477,7 +478,7 @@ final class ReloadEngine {
         logger.debug("event [{}]", path);
       }
       notifyListener(ReloadListener::onWatchEvent);
-      debouncer.poke();
+      poke();
     }
 
     @Override
@@ -491,7 +492,18 @@ final class ReloadEngine {
       }
       logger.debug("watch error; checking the watched directories", error);
       notifyListener(l -> l.onWatchError(error));
-      debouncer.poke();
+      poke();
+    }
+
+    private void poke() {
+      try {
+        debouncer.poke();
+      } catch (RejectedExecutionException e) {
+        if (state() == WatchStatus.State.RUNNING) {
+          logger.error("the scheduler refused work, so changes are no longer acted on: do not shut"
+              + " down a scheduler given to the watcher before closing the watcher", e);
+        }
+      }
     }
   }
 
@@ -679,6 +691,7 @@ final class ReloadEngine {
         staging = discard(staging);
         synchronized (lock) {
           applied = plan.event().snapshot();
+          appliedKnown = true;
           clearFailure();
         }
         logger.info("dry run: would reload ({})", describe(plan.event(), plan.previous()));
@@ -831,6 +844,7 @@ final class ReloadEngine {
     ReloadEvent event = plan.event();
     synchronized (lock) {
       applied = event.snapshot();
+      appliedKnown = true;
       clearFailure();
       succeeded++;
       lastSuccess = settings.clock().instant();

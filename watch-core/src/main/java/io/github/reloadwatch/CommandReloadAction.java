@@ -1,12 +1,8 @@
 package io.github.reloadwatch;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -14,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,7 +45,6 @@ public final class CommandReloadAction implements ReloadAction {
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
   private static final Logger logger = LoggerFactory.getLogger(CommandReloadAction.class);
-  private static final int OUTPUT_LIMIT = 16 * 1024;
 
   private final List<String> command;
   private final Duration timeout;
@@ -98,103 +92,28 @@ public final class CommandReloadAction implements ReloadAction {
   @Override
   public void reload(ReloadEvent event)
       throws IOException, InterruptedException, ReloadRejectedException {
-    Path output = Files.createTempFile("reloadwatch-command-", ".log");
-    try {
-      ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-      pb.redirectOutput(output.toFile());
-      pb.redirectInput(ProcessBuilder.Redirect.from(nullDevice()));
-      if (workingDirectory != null) {
-        pb.directory(workingDirectory.toFile());
-      }
-      pb.environment().putAll(environment);
-      pb.environment().put("RELOADWATCH_REASON", event.reason().name());
-      pb.environment().put("RELOADWATCH_DIGEST", event.snapshot().digest());
-      pb.environment()
-          .put(
-              "RELOADWATCH_CHANGED",
-              event.changes().stream().map(c -> c.path().toString()).collect(Collectors.joining("\n")));
-      Process process;
-      try {
-        process = pb.start();
-      } catch (IOException e) {
-        throw new IOException(
-            "cannot run " + program() + ": " + e.getMessage()
-                + "; check that it is installed and on the PATH", e);
-      }
-      int exit;
-      try {
-        if (!process.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
-          destroy(process);
-          throw new IOException(
-              program() + " did not finish within " + timeout.toMillis()
-                  + " ms and was killed: raise the timeout or fix the command"
-                  + outputTail(output));
-        }
-        exit = process.exitValue();
-      } catch (InterruptedException e) {
-        destroy(process);
-        throw e;
-      }
-      String text = read(output);
-      text.lines().forEach(line -> logger.info("{}: {}", program(), line));
-      if (exit == 0) {
-        return;
-      }
-      String message = program() + " exited with code " + exit + outputTail(output);
-      if (rejectExitCodes.contains(exit)) {
-        throw new ReloadRejectedException(message);
-      }
-      throw new IOException(message);
-    } finally {
-      Files.deleteIfExists(output);
+    Map<String, String> env = new LinkedHashMap<>(environment);
+    env.put("RELOADWATCH_REASON", event.reason().name());
+    env.put("RELOADWATCH_DIGEST", event.snapshot().digest());
+    env.put("RELOADWATCH_CHANGED",
+        event.changes().stream().map(c -> c.path().toString()).collect(Collectors.joining("\n")));
+    ProcessRunner.Outcome outcome = ProcessRunner.run(command, timeout, workingDirectory, env);
+    String program = ProcessRunner.program(command);
+    outcome.output().lines().forEach(line -> logger.info("{}: {}", program, line));
+    if (outcome.exitCode() == 0) {
+      return;
     }
-  }
-
-  private String program() {
-    return Path.of(command.get(0)).getFileName().toString();
-  }
-
-  private static java.io.File nullDevice() {
-    return new java.io.File(
-        System.getProperty("os.name").toLowerCase(java.util.Locale.ROOT).contains("win")
-            ? "NUL"
-            : "/dev/null");
-  }
-
-  private static void destroy(Process process) throws InterruptedException {
-    process.destroy();
-    if (!process.waitFor(5, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-      process.waitFor(5, TimeUnit.SECONDS);
+    String message = program + " exited with code " + outcome.exitCode()
+        + ProcessRunner.summary(outcome.output());
+    if (rejectExitCodes.contains(outcome.exitCode())) {
+      throw new ReloadRejectedException(message);
     }
-  }
-
-  private static String read(Path output) throws IOException {
-    try (RandomAccessFile file = new RandomAccessFile(output.toFile(), "r")) {
-      long length = file.length();
-      long from = Math.max(0, length - OUTPUT_LIMIT);
-      file.seek(from);
-      byte[] bytes = new byte[(int) (length - from)];
-      file.readFully(bytes);
-      String text = new String(bytes, StandardCharsets.UTF_8);
-      return from > 0 ? "[... " + from + " bytes ...]\n" + text : text;
-    }
-  }
-
-  private static String outputTail(Path output) throws IOException {
-    String text = read(output).strip();
-    if (text.isEmpty()) {
-      return " (no output)";
-    }
-    if (text.length() > 1024) {
-      text = "..." + text.substring(text.length() - 1024);
-    }
-    return ": " + text;
+    throw new IOException(message);
   }
 
   @Override
   public String toString() {
-    return "CommandReloadAction{program=" + program() + ", args=" + (command.size() - 1)
+    return "CommandReloadAction{program=" + ProcessRunner.program(command) + ", args=" + (command.size() - 1)
         + ", timeout=" + timeout + "}";
   }
 
@@ -230,14 +149,7 @@ public final class CommandReloadAction implements ReloadAction {
      * @throws IllegalArgumentException if no program is given
      */
     public Builder command(List<String> command) {
-      Objects.requireNonNull(command, "command cannot be null");
-      List<String> copy = new ArrayList<>(command);
-      copy.forEach(arg -> Objects.requireNonNull(arg, "command arguments cannot be null"));
-      if (copy.isEmpty() || copy.get(0).isBlank()) {
-        throw new IllegalArgumentException("command must name a program: got " + copy.size()
-            + " argument(s) with no program first");
-      }
-      this.command = copy;
+      this.command = ProcessRunner.checkCommand(command);
       return this;
     }
 
@@ -251,11 +163,7 @@ public final class CommandReloadAction implements ReloadAction {
      * @throws IllegalArgumentException if it is not positive
      */
     public Builder timeout(Duration timeout) {
-      Objects.requireNonNull(timeout, "timeout cannot be null");
-      if (timeout.isNegative() || timeout.isZero()) {
-        throw new IllegalArgumentException("timeout (" + timeout + ") must be positive");
-      }
-      this.timeout = timeout;
+      this.timeout = ProcessRunner.checkTimeout(timeout);
       return this;
     }
 

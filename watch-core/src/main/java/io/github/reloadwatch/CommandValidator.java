@@ -1,15 +1,13 @@
 package io.github.reloadwatch;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Validates content with an external checker: {@code promtool check config {file}}, {@code
@@ -71,48 +69,24 @@ public final class CommandValidator implements Validator {
     for (String arg : command) {
       args.add(location == null ? arg : arg.replace("{file}", location));
     }
-    Path output = Files.createTempFile("reloadwatch-validate-", ".log");
-    try {
-      Process process;
-      try {
-        process = new ProcessBuilder(args)
-            .redirectErrorStream(true)
-            .redirectOutput(output.toFile())
-            .start();
-      } catch (IOException e) {
-        throw new IOException("cannot run validator " + program() + ": " + e.getMessage()
-            + "; check that it is installed and on the PATH", e);
+    ProcessRunner.Outcome outcome = ProcessRunner.run(args, timeout, null, Map.of());
+    if (outcome.exitCode() != 0) {
+      String text = outcome.output().strip();
+      if (location != null) {
+        text = text.replace(location, file.toString()); // name the real file, not the staging one
       }
-      if (!process.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
-        process.destroyForcibly();
-        process.waitFor(5, TimeUnit.SECONDS);
-        throw new IOException("validator " + program() + " did not finish within "
-            + timeout.toMillis() + " ms: raise its timeout");
+      if (text.length() > OUTPUT_LIMIT) {
+        text = text.substring(0, OUTPUT_LIMIT) + "...";
       }
-      if (process.exitValue() != 0) {
-        String text = Files.readString(output, StandardCharsets.UTF_8).strip();
-        if (location != null) {
-          text = text.replace(location, file.toString()); // name the real file, not the staging one
-        }
-        if (text.length() > OUTPUT_LIMIT) {
-          text = text.substring(0, OUTPUT_LIMIT) + "...";
-        }
-        throw new ReloadRejectedException(program() + " rejected "
-            + (file != null ? "[" + file + "]" : "the content") + " (exit "
-            + process.exitValue() + "): " + text);
-      }
-    } finally {
-      Files.deleteIfExists(output);
+      throw new ReloadRejectedException(ProcessRunner.program(command) + " rejected "
+          + (file != null ? "[" + file + "]" : "the content") + " (exit " + outcome.exitCode()
+          + "): " + text);
     }
-  }
-
-  private String program() {
-    return Path.of(command.get(0)).getFileName().toString();
   }
 
   @Override
   public String toString() {
-    return "CommandValidator{program=" + program() + ", file=" + file + "}";
+    return "CommandValidator{program=" + ProcessRunner.program(command) + ", file=" + file + "}";
   }
 
   /** Builds a {@link CommandValidator}. Not thread-safe. */
@@ -132,12 +106,7 @@ public final class CommandValidator implements Validator {
      * @throws IllegalArgumentException if no program is given
      */
     public Builder command(String... command) {
-      List<String> copy = new ArrayList<>(Arrays.asList(command));
-      copy.forEach(arg -> Objects.requireNonNull(arg, "command arguments cannot be null"));
-      if (copy.isEmpty() || copy.get(0).isBlank()) {
-        throw new IllegalArgumentException("command must name a program");
-      }
-      this.command = copy;
+      this.command = ProcessRunner.checkCommand(Arrays.asList(command));
       return this;
     }
 
@@ -162,11 +131,7 @@ public final class CommandValidator implements Validator {
      * @throws IllegalArgumentException if it is not positive
      */
     public Builder timeout(Duration timeout) {
-      Objects.requireNonNull(timeout, "timeout cannot be null");
-      if (timeout.isNegative() || timeout.isZero()) {
-        throw new IllegalArgumentException("timeout (" + timeout + ") must be positive");
-      }
-      this.timeout = timeout;
+      this.timeout = ProcessRunner.checkTimeout(timeout);
       return this;
     }
 

@@ -77,6 +77,27 @@ final class ConfigMapLayout {
     }
   }
 
+  /**
+   * Checks that {@code ..data} still points at the pinned version. kubelet deletes a version only
+   * after swapping {@code ..data} away from it, so if this holds after reading, nothing read came
+   * from a version being deleted: a directory listing taken during deletion can silently miss
+   * files, which would otherwise look like removed keys.
+   *
+   * @throws NoSuchFileException if a swap happened meanwhile; read again
+   */
+  void checkStillCurrent() throws IOException {
+    Path now;
+    try {
+      now = dir.resolve(Files.readSymbolicLink(dir.resolve(DATA_DIR))).normalize();
+    } catch (NoSuchFileException | NotLinkException e) {
+      now = null;
+    }
+    if (!target.equals(now)) {
+      throw new NoSuchFileException(
+          target.toString(), null, "..data was swapped while reading; reading again");
+    }
+  }
+
   /** The watched volume directory. */
   Path dir() {
     return dir;

@@ -113,6 +113,9 @@ final class SnapshotScanner {
         return false;
       }
       add(path, resolved, out);
+      if (layout.isPresent()) {
+        layout.get().checkStillCurrent();
+      }
       return true;
     }
     if (!Files.isDirectory(path)) {
@@ -124,6 +127,9 @@ final class SnapshotScanner {
     }
     Path root = layout.map(ConfigMapLayout::target).orElse(path);
     walk(path, root, out);
+    if (layout.isPresent()) {
+      layout.get().checkStillCurrent();
+    }
     return true;
   }
 

@@ -58,8 +58,13 @@ public final class Snapshot {
     this.digest = combine(this.digests);
   }
 
-  /** Returns a snapshot with no files. */
-  static Snapshot empty() {
+  /**
+   * Returns a snapshot with no files, for example to build a {@link ReloadEvent} when testing an
+   * action.
+   *
+   * @return the empty snapshot
+   */
+  public static Snapshot empty() {
     return EMPTY;
   }
 

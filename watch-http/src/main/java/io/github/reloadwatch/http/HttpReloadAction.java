@@ -38,6 +38,7 @@ import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
+import org.apache.hc.client5.http.ssl.HostnameVerificationPolicy;
 import org.apache.hc.client5.http.ssl.NoopHostnameVerifier;
 import org.apache.hc.client5.http.utils.DateUtils;
 import org.apache.hc.core5.http.ContentType;
@@ -457,7 +458,8 @@ public final class HttpReloadAction implements ReloadAction, AutoCloseable {
                   .build());
       if (tls != null) {
         connections.setTlsSocketStrategy(insecureSkipVerify
-            ? new DefaultClientTlsStrategy(tls, NoopHostnameVerifier.INSTANCE)
+            ? new DefaultClientTlsStrategy(
+                tls, HostnameVerificationPolicy.CLIENT, NoopHostnameVerifier.INSTANCE)
             : new DefaultClientTlsStrategy(tls));
       }
       client = HttpClients.custom()

@@ -2,6 +2,7 @@ package io.github.reloadwatch.http;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +22,8 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509TrustManager;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.X509ExtendedTrustManager;
 
 /** Builds an {@link SSLContext} from PEM files: a CA bundle, and a client certificate and key. */
 final class Tls {
@@ -112,13 +114,28 @@ final class Tls {
     throw new IOException("[" + pem + "] is not an RSA, EC or Ed25519 PKCS#8 key");
   }
 
-  /** Accepts every certificate: only for {@code insecureSkipVerify()}. */
-  private static final class TrustAll implements X509TrustManager {
+  /**
+   * Accepts every certificate: only for {@code insecureSkipVerify()}. Extends the extended trust
+   * manager so that JSSE does not wrap it and add its own hostname check.
+   */
+  private static final class TrustAll extends X509ExtendedTrustManager {
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType) {}
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType) {}
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {}
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {}
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
 
     @Override
     public X509Certificate[] getAcceptedIssuers() {

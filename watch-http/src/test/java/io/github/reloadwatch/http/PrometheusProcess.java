@@ -1,0 +1,143 @@
+package io.github.reloadwatch.http;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real Prometheus (Debian package {@code prometheus}) on a free loopback port, for end-to-end
+ * tests. Found through {@code PROMETHEUS_BIN} or the PATH; when absent the test is skipped with a
+ * message, unless {@code CI} is set, where it fails.
+ */
+final class PrometheusProcess implements AutoCloseable {
+
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+  private final Path binary;
+  private final Path configFile;
+  private final Path storage;
+  private final Path log;
+  private final int port;
+  private final List<String> extraArgs;
+  private final HttpClient http = HttpClient.newBuilder()
+      .connectTimeout(Duration.ofSeconds(2)).build();
+  private Process process;
+
+  private PrometheusProcess(Path binary, Path configFile, Path workDir, int port,
+      List<String> extraArgs) {
+    this.binary = binary;
+    this.configFile = configFile;
+    this.storage = workDir.resolve("tsdb");
+    this.log = workDir.resolve("prometheus.log");
+    this.port = port;
+    this.extraArgs = List.copyOf(extraArgs);
+  }
+
+  /** Starts Prometheus and waits until it is ready. */
+  static PrometheusProcess start(Path configFile, Path workDir, String... extraArgs)
+      throws IOException {
+    PrometheusProcess p = new PrometheusProcess(binary(), configFile, workDir, freePort(),
+        List.of(extraArgs));
+    p.start();
+    return p;
+  }
+
+  static Path binary() {
+    String env = System.getenv("PROMETHEUS_BIN");
+    if (env != null && Files.isExecutable(Path.of(env))) {
+      return Path.of(env);
+    }
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+      Path candidate = Path.of(dir, "prometheus");
+      if (Files.isExecutable(candidate)) {
+        return candidate;
+      }
+    }
+    String message = "no prometheus binary on PATH or in PROMETHEUS_BIN:"
+        + " apt-get install prometheus to run the end-to-end tests";
+    if (System.getenv("CI") != null) {
+      fail(message + " (CI is set, so these tests may not be skipped)");
+    }
+    assumeTrue(false, message);
+    throw new AssertionError("unreachable");
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+
+  void start() throws IOException {
+    List<String> command = new ArrayList<>(List.of(
+        binary.toString(),
+        "--config.file=" + configFile,
+        "--storage.tsdb.path=" + storage,
+        "--web.listen-address=127.0.0.1:" + port,
+        "--log.level=warn"));
+    command.addAll(extraArgs);
+    process = new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+        .start();
+    String prefix = extraArgs.stream().filter(a -> a.startsWith("--web.route-prefix="))
+        .map(a -> a.substring("--web.route-prefix=".length())).findFirst().orElse("");
+    await().atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(100))
+        .ignoreExceptions()
+        .until(() -> {
+          if (!process.isAlive()) {
+            throw new AssertionError("prometheus exited: " + Files.readString(log));
+          }
+          return get(prefix + "/-/ready").statusCode() == 200;
+        });
+  }
+
+  /** Stops Prometheus and waits for it to exit. */
+  void stop() throws InterruptedException {
+    if (process != null && process.isAlive()) {
+      process.destroy();
+      if (!process.waitFor(20, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        process.waitFor(20, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  URI base() {
+    return URI.create("http://127.0.0.1:" + port);
+  }
+
+  HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    return http.send(HttpRequest.newBuilder(base().resolve(path))
+            .timeout(Duration.ofSeconds(5)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The configuration Prometheus has loaded, as YAML. */
+  String loadedConfig() throws IOException, InterruptedException {
+    return get("/api/v1/status/config").body();
+  }
+
+  @Override
+  public void close() {
+    try {
+      stop();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

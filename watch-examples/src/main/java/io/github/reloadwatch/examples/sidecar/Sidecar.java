@@ -181,6 +181,8 @@ public final class Sidecar implements Callable<Integer> {
   @Parameters(paramLabel = "COMMAND", description = "Command to run on change, after --.")
   List<String> command = new ArrayList<>();
 
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
   private final AtomicReference<ReloadWatcher> running = new AtomicReference<>();
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile StatusServer statusServer;
@@ -226,14 +228,14 @@ public final class Sidecar implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    PrintWriter err = new CommandLine(this).getErr();
+    PrintWriter err = spec.commandLine().getErr();
     List<ReloadAction> actions = actions();
     if (watch.isEmpty()) {
-      throw new CommandLine.ParameterException(new CommandLine(this),
+      throw new CommandLine.ParameterException(commandLine(spec),
           "Missing required option: --watch (or RELOADWATCH_WATCH)");
     }
     if (actions.isEmpty()) {
-      throw new CommandLine.ParameterException(new CommandLine(this),
+      throw new CommandLine.ParameterException(commandLine(spec),
           "no reload target: give --url, --prometheus, --alertmanager, --signal with --pid or"
               + " --pid-file, or a command after --");
     }
@@ -250,7 +252,7 @@ public final class Sidecar implements Callable<Integer> {
     for (String render : renders) {
       int colon = render.lastIndexOf(':');
       if (colon <= 0 || colon == render.length() - 1) {
-        throw new CommandLine.ParameterException(new CommandLine(this),
+        throw new CommandLine.ParameterException(commandLine(spec),
             "--render takes TEMPLATE:OUTPUT, got '" + render + "'");
       }
       builder.addRender(Path.of(render.substring(0, colon)), Path.of(render.substring(colon + 1)));
@@ -333,7 +335,7 @@ public final class Sidecar implements Callable<Integer> {
         signal = "HUP";
       }
       if ((pid == null) == (pidFile == null)) {
-        throw new CommandLine.ParameterException(new CommandLine(this),
+        throw new CommandLine.ParameterException(commandLine(spec),
             "--signal needs exactly one of --pid or --pid-file");
       }
       result.add(pid != null
@@ -350,7 +352,7 @@ public final class Sidecar implements Callable<Integer> {
     for (String header : headers) {
       int colon = header.indexOf(':');
       if (colon <= 0) {
-        throw new CommandLine.ParameterException(new CommandLine(this),
+        throw new CommandLine.ParameterException(commandLine(spec),
             "--header takes 'Name: value', got a value without a colon");
       }
       b.header(header.substring(0, colon).trim(), header.substring(colon + 1).trim());
@@ -360,7 +362,7 @@ public final class Sidecar implements Callable<Integer> {
     }
     if (basicAuthUser != null) {
       if (basicAuthPasswordFile == null) {
-        throw new CommandLine.ParameterException(new CommandLine(this),
+        throw new CommandLine.ParameterException(commandLine(spec),
             "--basic-auth-user needs --basic-auth-password-file");
       }
       b.basicAuth(basicAuthUser, basicAuthPasswordFile);
@@ -370,7 +372,7 @@ public final class Sidecar implements Callable<Integer> {
     }
     if (cert != null || key != null) {
       if (cert == null || key == null) {
-        throw new CommandLine.ParameterException(new CommandLine(this),
+        throw new CommandLine.ParameterException(commandLine(spec),
             "--cert and --key go together");
       }
       b.clientCertificate(cert, key);
@@ -379,6 +381,11 @@ public final class Sidecar implements Callable<Integer> {
       b.insecureSkipVerify();
     }
     return b;
+  }
+
+  /** The command line this sidecar was parsed with, or a fresh one outside picocli. */
+  private CommandLine commandLine(CommandLine.Model.CommandSpec spec) {
+    return spec != null ? spec.commandLine() : new CommandLine(this);
   }
 
   static InetSocketAddress parseListen(String address) {

@@ -1,0 +1,81 @@
+package io.github.reloadwatch.examples;
+
+import io.github.reloadwatch.ReloadRejectedException;
+import io.github.reloadwatch.ReloadWatcher;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Embedding example 2: a custom exporter (Prometheus Java client) whose list of probe targets
+ * comes from a mounted file, one {@code host:port} per line, reloaded without a restart.
+ */
+public final class ExporterExample implements AutoCloseable {
+
+  private final PrometheusRegistry registry = new PrometheusRegistry();
+  private final Gauge configured = Gauge.builder().name("exporter_targets")
+      .help("Targets in the mounted target list").register(registry);
+  private final Gauge reloadedAt = Gauge.builder().name("exporter_targets_reload_timestamp_seconds")
+      .help("When the target list was last loaded").register(registry);
+  private final AtomicReference<List<String>> targets = new AtomicReference<>(List.of());
+  private final ReloadWatcher watcher;
+
+  /**
+   * Loads the target list and watches it.
+   *
+   * @param targetFile the mounted file, e.g. {@code /etc/exporter/targets.txt}
+   * @throws IOException if it cannot be watched or read
+   * @throws ReloadRejectedException if the initial list is invalid
+   */
+  public ExporterExample(Path targetFile) throws IOException, ReloadRejectedException {
+    apply(Files.readAllBytes(targetFile));
+    watcher = ReloadWatcher.builder()
+        .addPath(targetFile)
+        .debounce(Duration.ofMillis(100))
+        .addAction(event -> apply(event.snapshot().read(targetFile)))
+        .build();
+    watcher.start();
+  }
+
+  private void apply(byte[] bytes) throws ReloadRejectedException {
+    List<String> parsed = new String(bytes, StandardCharsets.UTF_8).lines()
+        .map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+    for (String target : parsed) {
+      if (!target.matches("[^:\\s]+:\\d{1,5}")) {
+        throw new ReloadRejectedException("target '" + target + "' is not host:port");
+      }
+    }
+    targets.set(parsed);
+    configured.set(parsed.size());
+    reloadedAt.set(System.currentTimeMillis() / 1000.0);
+  }
+
+  /**
+   * Returns the targets the exporter probes now.
+   *
+   * @return the current list
+   */
+  public List<String> targets() {
+    return targets.get();
+  }
+
+  /**
+   * Returns the exporter's metrics.
+   *
+   * @return the registry
+   */
+  public PrometheusRegistry registry() {
+    return registry;
+  }
+
+  @Override
+  public void close() {
+    watcher.close();
+  }
+}

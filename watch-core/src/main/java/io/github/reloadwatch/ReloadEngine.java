@@ -46,6 +46,9 @@ final class ReloadEngine {
   /** How often a missing watched path is checked for while it is gone. */
   static final Duration MISSING_PATH_POLL = Duration.ofSeconds(1);
 
+  /** How often start() reads a file that keeps changing before it gives up. */
+  private static final int INITIAL_SCAN_ATTEMPTS = 5;
+
   /** The scan interval when the OS cannot watch (inotify exhausted). */
   static final Duration POLL_FALLBACK_INTERVAL = Duration.ofSeconds(2);
 
@@ -133,7 +136,7 @@ final class ReloadEngine {
       warnIfNamesMayBeMangled();
 
       ensureWatching(); // OS watches first: a change from here on is never missed
-      SnapshotScanner.Result initial = scanner.scan();
+      SnapshotScanner.Result initial = initialScan();
       if (!initial.complete()) {
         throw new NoSuchFileException(
             initial.missing().get(0).toString(), null,
@@ -160,6 +163,26 @@ final class ReloadEngine {
     } catch (IOException | RuntimeException | Error e) {
       close();
       throw e;
+    }
+  }
+
+  /**
+   * Takes the initial snapshot; a file being written at that moment is read again after a quiet
+   * period, a few times, rather than failing start() or taking a torn file as the baseline.
+   */
+  private SnapshotScanner.Result initialScan() throws IOException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return scanner.scan();
+      } catch (ContentHasher.ChangedWhileHashingException e) {
+        if (attempt == INITIAL_SCAN_ATTEMPTS) {
+          throw new IOException(e.getMessage() + "; it kept changing during start(), so no"
+              + " consistent snapshot could be taken: start again once writes have settled", e);
+        }
+        logger.debug("{}; waiting {} ms", e.getMessage(), settings.debounce().toMillis());
+        java.util.concurrent.locks.LockSupport.parkNanos(
+            Math.max(settings.debounce().toNanos(), TimeUnit.MILLISECONDS.toNanos(10)));
+      }
     }
   }
 

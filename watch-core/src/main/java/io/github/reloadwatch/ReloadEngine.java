@@ -64,6 +64,9 @@ final class ReloadEngine {
   private volatile SnapshotScanner scanner;
   private volatile List<WatchedPath> watched;
   private volatile RenderStep renderStep;
+  // written by ensureWatching before a backend starts, read by the watch thread
+  private volatile Set<Path> watchDirs = Set.of();
+  private volatile Set<Path> sentinelDirs = Set.of();
 
   // all below: guarded by lock
   private WatchStatus.State state = WatchStatus.State.NEW;
@@ -385,6 +388,19 @@ final class ReloadEngine {
         (w.directory() && settings.recursive() ? recursiveDirs : flatDirs).add(w.watchDir());
       }
     }
+    // each watched directory's parent too (flat), so that the directory itself being deleted,
+    // moved away or replaced is seen: inotify reports IN_DELETE_SELF/IN_MOVE_SELF poorly, and a
+    // directory re-created at once may even get the same inode number back
+    Set<Path> sentinels = new LinkedHashSet<>();
+    for (Path dir : now.keySet()) {
+      Path parent = dir.getParent();
+      if (parent != null && !now.containsKey(parent) && !underAny(parent, recursiveDirs)
+          && Files.isDirectory(parent) && Files.isReadable(parent)) {
+        sentinels.add(parent);
+      }
+    }
+    watchDirs = Set.copyOf(now.keySet());
+    sentinelDirs = Set.copyOf(sentinels);
     boolean anyMissing = now.containsValue(MISSING);
     synchronized (lock) {
       if (state != WatchStatus.State.RUNNING) {
@@ -408,10 +424,15 @@ final class ReloadEngine {
     }
     WatchBackend started = null;
     if (!recursiveDirs.isEmpty() || !flatDirs.isEmpty()) {
+      Set<Path> withSentinels = new LinkedHashSet<>(flatDirs);
+      withSentinels.addAll(sentinels);
       try {
-        started = settings.backend().start(recursiveDirs, flatDirs, new Callback());
+        started = settings.backend().start(recursiveDirs, withSentinels, new Callback());
       } catch (IOException e) {
         if (!isWatchLimit(e)) {
+          synchronized (lock) {
+            scheduleMissingCheck(); // try to register again, rather than stay deaf
+          }
           throw new IOException(
               "cannot watch " + settings.paths() + ": " + e.getMessage()
                   + "; check that the paths are readable directories or files", e);
@@ -433,6 +454,10 @@ final class ReloadEngine {
   }
 
   private static final Object MISSING = new Object();
+
+  private static boolean underAny(Path path, Set<Path> roots) {
+    return roots.stream().anyMatch(path::startsWith);
+  }
 
   private static Object directoryKey(Path dir) {
     try {
@@ -493,6 +518,16 @@ final class ReloadEngine {
   private final class Callback implements WatchBackend.Callback {
     @Override
     public void onEvent(Path path, boolean overflow) {
+      if (path != null) {
+        if (watchDirs.contains(path)) {
+          // a watched directory itself was created, deleted or moved: register again
+          synchronized (lock) {
+            backendLost = true;
+          }
+        } else if (path.getParent() != null && sentinelDirs.contains(path.getParent())) {
+          return; // a sibling of a watched directory: none of our business
+        }
+      }
       watchEvents.incrementAndGet();
       if (overflow) {
         watchErrors.incrementAndGet();

@@ -190,6 +190,11 @@ final class SnapshotScanner {
           "cannot read the file: make it readable by this process (uid "
               + ProcessHandle.current().info().user().orElse("?")
               + "), or exclude it");
+    } catch (NoSuchFileException | ContentHasher.ChangedWhileHashingException e) {
+      throw e; // handled by scan(): read again
+    } catch (IOException e) {
+      throw new IOException("[" + logical + "] cannot be read (" + e.getMessage()
+          + "): check the file and its storage, or exclude it", e);
     }
     out.put(logical, new Snapshot.Entry(resolved, hash.digest(), hash.size()));
   }

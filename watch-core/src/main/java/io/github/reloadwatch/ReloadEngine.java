@@ -133,9 +133,8 @@ final class ReloadEngine {
       } else {
         scheduler = settings.scheduler();
       }
-      debouncer =
-          new Debouncer(
-              scheduler, settings.debounce(), settings.maxDelay(), () -> flush(ReloadReason.CHANGE));
+      debouncer = new Debouncer(scheduler, settings.ticker(), settings.debounce(),
+          settings.maxDelay(), () -> flush(ReloadReason.CHANGE));
       warnIfNamesMayBeMangled();
 
       ensureWatching(); // OS watches first: a change from here on is never missed

@@ -51,16 +51,11 @@ class ReloadEngineTest {
   }
 
   private ReloadWatcher.Builder builder() {
-    return ReloadWatcher.builder()
+    return FakeWatchers.builder(scheduler, backend)
         .addPath(dir)
         .addAction(action)
-        .scheduler(scheduler)
-        .ticker(scheduler::nanoTime)
         .clock(Clock.fixed(Instant.parse("2026-11-25T00:00:00Z"), ZoneOffset.UTC))
-        .backend(backend)
         .debounce(DEBOUNCE)
-        .maxDelay(Duration.ofSeconds(1))
-        .resyncInterval(Duration.ZERO)
         .listener(new ReloadListener() {
           @Override
           public void onSkipped(Snapshot snapshot) {

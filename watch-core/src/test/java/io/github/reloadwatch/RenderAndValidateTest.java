@@ -59,17 +59,13 @@ class RenderAndValidateTest {
   }
 
   private ReloadWatcher.Builder builder() {
-    return ReloadWatcher.builder()
+    return FakeWatchers.builder(scheduler, backend)
         .addPath(config)
         .addPath(secrets)
         .addRender(template, output)
         .renderEnvironment(Map.of("CLUSTER", "eu-1"))
         .addAction(action)
-        .scheduler(scheduler)
-        .ticker(scheduler::nanoTime)
-        .backend(backend)
         .debounce(DEBOUNCE)
-        .resyncInterval(Duration.ZERO)
         .retry(RetryPolicy.never())
         .listener(new ReloadListener() {
           @Override

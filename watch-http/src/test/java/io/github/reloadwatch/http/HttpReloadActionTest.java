@@ -72,6 +72,16 @@ class HttpReloadActionTest {
   }
 
   @Test
+  void consecutiveReloads_reuseOneConnection() throws Exception {
+    HttpReloadAction a = build(reload());
+    for (int i = 1; i <= 5; i++) {
+      a.reload(Events.attempt(i));
+    }
+    assertThat(server.requests).extracting(TestServer.Request::remotePort).containsOnly(
+        server.requests.get(0).remotePort());
+  }
+
+  @Test
   void bearerToken_isReadAgainOnEveryAttempt() throws Exception {
     Path tokenFile = Files.writeString(tmp.resolve("token"), "first\n");
     HttpReloadAction a = build(reload().bearerTokenFile(tokenFile));

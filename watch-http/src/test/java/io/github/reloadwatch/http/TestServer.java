@@ -25,7 +25,8 @@ import javax.net.ssl.SSLContext;
 final class TestServer implements AutoCloseable {
 
   /** A recorded request. */
-  record Request(String method, String path, Map<String, List<String>> headers, String body) {
+  record Request(String method, String path, Map<String, List<String>> headers, String body,
+      int remotePort) {
     String header(String name) {
       return headers.entrySet().stream()
           .filter(e -> e.getKey().equalsIgnoreCase(name))
@@ -102,7 +103,7 @@ final class TestServer implements AutoCloseable {
     try (exchange) {
       String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
       Request request = new Request(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
-          Map.copyOf(exchange.getRequestHeaders()), body);
+          Map.copyOf(exchange.getRequestHeaders()), body, exchange.getRemoteAddress().getPort());
       requests.add(request);
       Reply reply = handler.apply(request);
       reply.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));

@@ -47,7 +47,8 @@ final class SnapshotScanner {
   private final boolean recursive;
   private final List<PathMatcher> includes;
   private final List<PathMatcher> excludes;
-  private final ContentHasher hasher = new ContentHasher();
+  private final ContentHasher hasher;
+  private final DigestCache cache;
 
   SnapshotScanner(
       List<WatchedPath> paths,
@@ -58,6 +59,24 @@ final class SnapshotScanner {
     this.recursive = recursive;
     this.includes = List.copyOf(includes);
     this.excludes = List.copyOf(excludes);
+    this.hasher = new ContentHasher();
+    this.cache = new DigestCache();
+  }
+
+  /** Test seam: a hasher with a hook, and a cache with its own clock. */
+  SnapshotScanner(
+      List<WatchedPath> paths,
+      boolean recursive,
+      List<PathMatcher> includes,
+      List<PathMatcher> excludes,
+      ContentHasher hasher,
+      DigestCache cache) {
+    this.paths = List.copyOf(paths);
+    this.recursive = recursive;
+    this.includes = List.copyOf(includes);
+    this.excludes = List.copyOf(excludes);
+    this.hasher = hasher;
+    this.cache = cache;
   }
 
   /**
@@ -89,6 +108,7 @@ final class SnapshotScanner {
         }
       }
     }
+    cache.retainSeen();
     return new Result(new Snapshot(entries), List.copyOf(missing));
   }
 
@@ -182,7 +202,13 @@ final class SnapshotScanner {
       throws IOException {
     ContentHasher.Hash hash;
     try {
-      hash = hasher.hash(resolved);
+      DigestCache.Stamp stamp = cache.stamp(resolved);
+      hash = cache.lookup(resolved, stamp);
+      if (hash == null) {
+        long started = cache.now();
+        hash = hasher.hash(resolved);
+        cache.store(resolved, stamp, hash, started);
+      }
     } catch (AccessDeniedException e) {
       throw new AccessDeniedException(
           logical.toString(),

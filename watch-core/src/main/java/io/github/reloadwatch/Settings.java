@@ -33,4 +33,13 @@ record Settings(
     boolean renderStrict,
     Map<String, String> environment,
     List<Validator> validators,
-    boolean dryRun) {}
+    boolean dryRun) {
+
+  /** Never prints the render environment, whose values may be secrets. */
+  @Override
+  public String toString() {
+    return "Settings{paths=" + paths + ", debounce=" + debounce + ", maxDelay=" + maxDelay
+        + ", actions=" + actions.size() + ", renders=" + renders.size() + ", dryRun=" + dryRun
+        + "}";
+  }
+}

@@ -145,10 +145,12 @@ final class ReloadEngine {
             "disappeared during start(); create it, or fix the path");
       }
       SubPathDetector.warnAboutSubPathMounts(settings.mountInfo(), watched, initial.snapshot());
+      Snapshot baseline =
+          renderStep.isEmpty() ? initial.snapshot() : renderAtStart(initial.snapshot());
       synchronized (lock) {
-        current = initial.snapshot();
-        if (!settings.reloadOnStart()) {
-          applied = initial.snapshot();
+        current = baseline != null ? baseline : initial.snapshot();
+        if (!settings.reloadOnStart() && baseline != null) {
+          applied = baseline;
           appliedKnown = true;
         }
         running = false;
@@ -166,6 +168,54 @@ final class ReloadEngine {
       close();
       throw e;
     }
+  }
+
+  /**
+   * Renders and validates the outputs at start, so they exist before the target needs them, and
+   * returns the snapshot they make with the scanned files; null if the templates do not render or
+   * validate now, in which case the watcher waits for a change (start() does not fail: the content
+   * may be fixed by the next ConfigMap update).
+   */
+  private Snapshot renderAtStart(Snapshot scanned) throws IOException {
+    RenderStep.Staging staging = null;
+    String problem;
+    try {
+      RenderStep.Rendered rendered = renderStep.render(scanned);
+      Snapshot effective = RenderStep.effective(scanned, rendered);
+      staging = RenderStep.stage(rendered, settings.dryRun());
+      ValidationContext context = new ValidationContext(effective, staging.staged());
+      for (Validator validator : settings.validators()) {
+        validator.validate(context);
+      }
+      if (settings.dryRun()) {
+        staging.discard();
+      } else {
+        staging.commit();
+      }
+      return effective;
+    } catch (TemplateRenderer.UnresolvedReferenceException e) {
+      problem = "cannot render: " + e.getMessage();
+    } catch (ReloadRejectedException e) {
+      problem = e.getMessage();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted while validating at start");
+    } catch (IOException e) {
+      throw e;
+    } catch (Exception e) {
+      problem = "validation failed: " + e;
+    }
+    discard(staging);
+    synchronized (lock) {
+      failedDigest = scanned.digest();
+      failedRejected = true;
+      failedAttempt = 1;
+      lastError = "pending invalid content since " + settings.clock().instant() + ", digest "
+          + scanned.shortDigest() + ": " + problem;
+    }
+    logger.warn("the initial content is invalid, so no output was written: {}; waiting for it to"
+        + " change", problem);
+    return null;
   }
 
   /**

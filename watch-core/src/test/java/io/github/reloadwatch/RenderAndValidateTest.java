@@ -110,6 +110,31 @@ class RenderAndValidateTest {
   }
 
   @Test
+  void outputsAreWrittenAtStart_withoutReloading() throws IOException {
+    Files.writeString(template, good());
+    start(builder());
+    assertThat(Files.readString(output)).contains("cluster: eu-1");
+    assertThat(action.count()).isZero();
+    writeTemplate(good()); // touched, same content: the outputs are already applied
+    assertThat(action.count()).isZero();
+    assertThat(watcher.status().skippedUnchanged()).isEqualTo(1);
+  }
+
+  @Test
+  void invalidTemplateAtStart_writesNothingAndWaitsForAFix() throws IOException {
+    Files.writeString(template, "token: ${API_TOKEN}\n");
+    start(builder());
+    assertThat(output).doesNotExist();
+    assertThat(watcher.status().failing()).isTrue();
+    assertThat(watcher.status().lastError()).hasValueSatisfying(e -> assertThat(e)
+        .contains("variable ${API_TOKEN} has no value"));
+    writeTemplate(good());
+    assertThat(Files.readString(output)).contains("cluster: eu-1");
+    assertThat(action.count()).isEqualTo(1);
+    assertThat(watcher.status().failing()).isFalse();
+  }
+
+  @Test
   void rotatedSecret_reloadsWithAnUnchangedTemplate() throws IOException {
     Files.writeString(template, good());
     start(builder().reloadOnStart(true));

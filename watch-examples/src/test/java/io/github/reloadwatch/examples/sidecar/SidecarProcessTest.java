@@ -137,6 +137,30 @@ class SidecarProcessTest {
   }
 
   @Test
+  void renderAndValidate_writeTheOutputAndRejectInvalidContent() throws Exception {
+    Path templates = Files.createDirectories(tmp.resolve("templates"));
+    Path template = Files.writeString(templates.resolve("app.conf"), "version: 1\nkey: ${file:"
+        + Files.writeString(tmp.resolve("key"), "s3cr3t\n") + "}\n");
+    Path output = tmp.resolve("out/app.conf");
+    int port = freePort();
+    sidecar = launch("--watch", templates.toString(), "--debounce", "50ms",
+        "--render", template + ":" + output,
+        "--validate-command", "grep -q ^version: {file}", "--validate-file", output.toString(),
+        "--url", "http://127.0.0.1:" + target.getAddress().getPort() + "/-/reload",
+        "--listen-address", "127.0.0.1:" + port);
+    await().atMost(WAIT).ignoreExceptions()
+        .until(() -> get(port, "/readyz").statusCode() == 200);
+    assertThat(Files.readString(output)).isEqualTo("version: 1\nkey: s3cr3t\n");
+
+    Files.writeString(template, "no version line\n");
+    await().atMost(WAIT).untilAsserted(() -> assertThat(get(port, "/metrics").body())
+        .contains("reloadwatch_reloads_rejected_total 1.0"));
+    assertThat(Files.readString(output)).startsWith("version: 1");
+    assertThat(reloads.get()).isZero();
+    assertThat(Files.readString(log)).doesNotContain("s3cr3t");
+  }
+
+  @Test
   void environmentVariables_configureTheSidecar() throws Exception {
     Path dir = Files.createDirectories(tmp.resolve("env"));
     Files.writeString(dir.resolve("a.yml"), "v1");

@@ -6,6 +6,7 @@ import io.github.reloadwatch.ReloadAction;
 import io.github.reloadwatch.ReloadWatcher;
 import io.github.reloadwatch.SignalReloadAction;
 import io.github.reloadwatch.examples.demo.Demo;
+import io.github.reloadwatch.examples.sidecar.logging.SidecarLogging;
 import io.github.reloadwatch.http.AlertmanagerReload;
 import io.github.reloadwatch.http.HttpReloadAction;
 import io.github.reloadwatch.http.PrometheusReload;
@@ -178,6 +179,10 @@ public final class Sidecar implements Callable<Integer> {
   @Option(names = {"-v", "--verbose"}, description = "Log every event and decision (DEBUG).")
   boolean verbose;
 
+  @Option(names = "--log-format", paramLabel = "text|json", defaultValue = "text",
+      description = "Log line format: text, or json for log pipelines (default: ${DEFAULT-VALUE}).")
+  String logFormat;
+
   @Parameters(paramLabel = "COMMAND", description = "Command to run on change, after --.")
   List<String> command = new ArrayList<>();
 
@@ -211,18 +216,27 @@ public final class Sidecar implements Callable<Integer> {
         });
   }
 
+  /** Sets up the log backend (SidecarLogging) before SLF4J initializes. */
   private static void configureLogging(String[] args) {
     if (args.length > 0 && args[0].equals("demo")) {
       // the demo speaks in plain words on stdout; the library's own log lines stay quiet
-      System.setProperty("org.slf4j.simpleLogger.log.io.github.reloadwatch", "error");
+      System.setProperty(SidecarLogging.LEVEL, "error");
     }
-    for (String arg : args) {
+    String format = System.getenv("RELOADWATCH_LOG_FORMAT");
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
       if (arg.equals("-v") || arg.equals("--verbose")) {
-        System.setProperty("org.slf4j.simpleLogger.log.io.github.reloadwatch", "debug");
-      }
-      if (arg.equals("--")) {
+        System.setProperty(SidecarLogging.LEVEL, "debug");
+      } else if (arg.startsWith("--log-format=")) {
+        format = arg.substring("--log-format=".length());
+      } else if (arg.equals("--log-format") && i + 1 < args.length) {
+        format = args[i + 1];
+      } else if (arg.equals("--")) {
         break;
       }
+    }
+    if (format != null) {
+      System.setProperty(SidecarLogging.FORMAT, format);
     }
   }
 
@@ -238,6 +252,10 @@ public final class Sidecar implements Callable<Integer> {
       throw new CommandLine.ParameterException(commandLine(spec),
           "no reload target: give --url, --prometheus, --alertmanager, --signal with --pid or"
               + " --pid-file, or a command after --");
+    }
+    if (!logFormat.equals("text") && !logFormat.equals("json")) {
+      throw new CommandLine.ParameterException(commandLine(spec),
+          "--log-format takes text or json, got '" + logFormat + "'");
     }
     awaitPaths(err);
     ReloadWatcher.Builder builder = ReloadWatcher.builder()

@@ -113,6 +113,27 @@ class SidecarProcessTest {
   }
 
   @Test
+  void jsonLogs_areOneObjectPerLine() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("json"));
+    Files.writeString(dir.resolve("a.yml"), "v1");
+    int port = freePort();
+    sidecar = launch("--log-format", "json", "--watch", dir.toString(), "--debounce", "50ms",
+        "--url", "http://127.0.0.1:" + target.getAddress().getPort() + "/-/reload",
+        "--listen-address", "127.0.0.1:" + port);
+    await().atMost(WAIT).ignoreExceptions()
+        .until(() -> get(port, "/readyz").statusCode() == 200);
+    Files.writeString(dir.resolve("a.yml"), "v2");
+    await().atMost(WAIT).until(() -> reloads.get() == 1);
+    await().atMost(WAIT).untilAsserted(() -> assertThat(Files.readAllLines(log))
+        .anySatisfy(line -> assertThat(line)
+            .startsWith("{\"time\":\"")
+            .contains("\"level\":\"INFO\"", "\"logger\":\"io.github.reloadwatch.ReloadWatcher\"",
+                "\"message\":\"reloaded (change: modified a.yml")
+            .endsWith("}")));
+    assertThat(Files.readAllLines(log)).allSatisfy(line -> assertThat(line).startsWith("{"));
+  }
+
+  @Test
   void missingWatchDirectory_isAClearErrorWithExitOne() throws Exception {
     Path missing = tmp.resolve("nope");
     sidecar = launch("--watch", missing.toString(), "--listen-address", "127.0.0.1:0",

@@ -51,10 +51,12 @@ class SignalReloadActionTest {
     Path pidFile = Files.writeString(tmp.resolve("target.pid"), target.pid() + "\n");
 
     SignalReloadAction action = SignalReloadAction.toPidFile(pidFile, "SIGHUP");
+    // signals of one kind do not queue: wait for each to be handled before the next
     action.reload(event());
+    await().atMost(Duration.ofSeconds(20)).until(() ->
+        Files.exists(log) && Files.readAllLines(log).size() == 1);
     action.reload(event());
-
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
         assertThat(Files.readAllLines(log)).containsExactly("hup", "hup"));
     assertThat(target.isAlive()).isTrue();
     assertThat(action.toString()).isEqualTo("SignalReloadAction{SIGHUP to pid file " + pidFile + "}");

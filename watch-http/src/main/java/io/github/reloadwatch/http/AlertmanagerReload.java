@@ -12,6 +12,13 @@ import java.util.Objects;
  *     AlertmanagerReload.at(URI.create("http://localhost:9093")).verify(true).build();
  * }</pre>
  *
+ * <p>With {@code verify(true)}, a 200 is only a success once {@code <base>/metrics} reports {@code
+ * alertmanager_config_last_reload_successful 1} with a {@code
+ * alertmanager_config_last_reload_success_timestamp_seconds} no older than the attempt. User info
+ * in the base URI becomes basic auth for every request and is never shown.
+ *
+ * <p>This class is stateless and thread-safe.
+ *
  * @since 0.1.0
  */
 public final class AlertmanagerReload {
@@ -29,7 +36,7 @@ public final class AlertmanagerReload {
   public static HttpReloadAction.Builder at(URI base) {
     Objects.requireNonNull(base, "base cannot be null");
     return HttpReloadAction.builder()
-        .uri(Verifier.resolve(base, "-/reload"))
+        .uri(Verifier.resolve(Verifier.checkBase(base), "-/reload"))
         .rejectStatus(500)
         .preset(HttpReloadAction.Preset.ALERTMANAGER, base);
   }

@@ -2,14 +2,33 @@ package io.github.reloadwatch.http;
 
 import io.github.reloadwatch.ReloadFailedException;
 import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
 
 /**
  * A failed HTTP reload attempt: what kind of failure, the status code if a response came, and a
  * bounded excerpt of the response body in the message. Never contains credentials.
  *
+ * <pre>{@code
+ * watcher = ReloadWatcher.builder()
+ *     .addPath(configDir)
+ *     .addAction(PrometheusReload.at(prometheus).build())
+ *     .listener(new ReloadListener() {
+ *       public void onFailed(ReloadEvent event, Throwable error, Duration retryIn) {
+ *         if (error instanceof HttpReloadException e
+ *             && e.kind() == HttpReloadException.Kind.MISCONFIGURATION) {
+ *           alerts.raise("reload endpoint misconfigured: " + e.getMessage());
+ *         }
+ *       }
+ *     })
+ *     .build();
+ * }</pre>
+ *
  * <p>{@link Kind#REJECTED} failures reach the watcher wrapped in a {@link
  * io.github.reloadwatch.ReloadRejectedException}, so they are not retried until the content
  * changes; the other kinds are retried with backoff, no sooner than {@link #retryAfter()}.
+ *
+ * <p>Instances are immutable.
  *
  * @since 0.1.0
  */
@@ -32,6 +51,10 @@ public class HttpReloadException extends ReloadFailedException {
 
   private final Kind kind;
   private final int statusCode;
+  /** A short outcome for the attempt's log line, such as "503" or "connection refused". */
+  private final String outcome;
+  /** False if the attempt failed before a request was sent (credential or TLS files). */
+  private final boolean requestSent;
 
   /**
    * Creates an exception.
@@ -41,12 +64,32 @@ public class HttpReloadException extends ReloadFailedException {
    * @param statusCode the HTTP status, or 0 if no response was received
    * @param cause the underlying exception, or null
    * @param retryAfter the least time before the next attempt, or null
+   * @throws NullPointerException if {@code kind} is null
+   * @throws IllegalArgumentException if {@code statusCode} is neither 0 nor 100-599, or {@code
+   *     retryAfter} is negative
    */
   public HttpReloadException(
       String message, Kind kind, int statusCode, Throwable cause, Duration retryAfter) {
+    this(message, kind, statusCode, cause, retryAfter,
+        statusCode > 0 ? String.valueOf(statusCode) : kind.name().toLowerCase(Locale.ROOT),
+        true);
+  }
+
+  HttpReloadException(String message, Kind kind, int statusCode, Throwable cause,
+      Duration retryAfter, String outcome) {
+    this(message, kind, statusCode, cause, retryAfter, outcome, true);
+  }
+
+  HttpReloadException(String message, Kind kind, int statusCode, Throwable cause,
+      Duration retryAfter, String outcome, boolean requestSent) {
     super(message, cause, retryAfter);
-    this.kind = kind;
+    this.kind = Objects.requireNonNull(kind, "kind cannot be null");
+    if (statusCode != 0 && (statusCode < 100 || statusCode > 599)) {
+      throw new IllegalArgumentException("statusCode (" + statusCode + ") must be 0 or 100-599");
+    }
     this.statusCode = statusCode;
+    this.outcome = outcome;
+    this.requestSent = requestSent;
   }
 
   /**
@@ -65,5 +108,13 @@ public class HttpReloadException extends ReloadFailedException {
    */
   public int statusCode() {
     return statusCode;
+  }
+
+  String outcome() {
+    return outcome;
+  }
+
+  boolean requestSent() {
+    return requestSent;
   }
 }

@@ -15,6 +15,14 @@ import java.util.Objects;
  *     .build();
  * }</pre>
  *
+ * <p>With {@code verify(true)}, a 200 is only a success once {@code
+ * <base>/api/v1/status/runtimeinfo} (or, where that is missing, {@code <base>/metrics}) reports
+ * the last reload as successful and no older than the attempt. User info in the base URI becomes
+ * basic auth for every request and is never shown. The returned builder accepts every other
+ * {@link HttpReloadAction.Builder} option (credentials, TLS, timeouts).
+ *
+ * <p>This class is stateless and thread-safe.
+ *
  * @since 0.1.0
  */
 public final class PrometheusReload {
@@ -33,7 +41,7 @@ public final class PrometheusReload {
   public static HttpReloadAction.Builder at(URI base) {
     Objects.requireNonNull(base, "base cannot be null");
     return HttpReloadAction.builder()
-        .uri(Verifier.resolve(base, "-/reload"))
+        .uri(Verifier.resolve(Verifier.checkBase(base), "-/reload"))
         .rejectStatus(500)
         .preset(HttpReloadAction.Preset.PROMETHEUS, base);
   }

@@ -32,43 +32,49 @@ final class PrometheusProcess implements AutoCloseable {
   private final Path storage;
   private final Path log;
   private final int port;
-  private final List<String> extraArgs;
   private final HttpClient http = HttpClient.newBuilder()
       .connectTimeout(Duration.ofSeconds(2)).build();
+  private List<String> extraArgs;
+  private String prefix = "";
   private Process process;
 
-  private PrometheusProcess(Path binary, Path configFile, Path workDir, int port,
-      List<String> extraArgs) {
+  private PrometheusProcess(Path binary, Path configFile, Path workDir, int port) {
     this.binary = binary;
     this.configFile = configFile;
     this.storage = workDir.resolve("tsdb");
     this.log = workDir.resolve("prometheus.log");
     this.port = port;
-    this.extraArgs = List.copyOf(extraArgs);
   }
 
-  /** Starts Prometheus and waits until it is ready. */
+  /**
+   * Starts Prometheus and waits until it is ready. If it does not get ready, the process is
+   * destroyed before the failure is thrown.
+   */
   static PrometheusProcess start(Path configFile, Path workDir, String... extraArgs)
       throws IOException {
-    PrometheusProcess p = new PrometheusProcess(binary(), configFile, workDir, freePort(),
-        List.of(extraArgs));
-    p.start();
+    PrometheusProcess p = new PrometheusProcess(binary(), configFile, workDir, freePort());
+    p.start(extraArgs);
     return p;
   }
 
   static Path binary() {
     String env = System.getenv("PROMETHEUS_BIN");
-    if (env != null && Files.isExecutable(Path.of(env))) {
-      return Path.of(env);
-    }
-    for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-      Path candidate = Path.of(dir, "prometheus");
-      if (Files.isExecutable(candidate)) {
-        return candidate;
+    String message;
+    if (env != null && !env.isBlank()) {
+      if (Files.isExecutable(Path.of(env))) {
+        return Path.of(env);
       }
+      message = "PROMETHEUS_BIN (" + env + ") is not an executable file";
+    } else {
+      for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+        Path candidate = Path.of(dir.isEmpty() ? "." : dir, "prometheus");
+        if (Files.isExecutable(candidate)) {
+          return candidate;
+        }
+      }
+      message = "no prometheus binary on PATH and PROMETHEUS_BIN is not set:"
+          + " apt-get install prometheus to run the end-to-end tests";
     }
-    String message = "no prometheus binary on PATH or in PROMETHEUS_BIN:"
-        + " apt-get install prometheus to run the end-to-end tests";
     if (System.getenv("CI") != null) {
       fail(message + " (CI is set, so these tests may not be skipped)");
     }
@@ -82,7 +88,12 @@ final class PrometheusProcess implements AutoCloseable {
     }
   }
 
-  void start() throws IOException {
+  /** Starts (or restarts, on the same port) with these flags and waits until it is ready. */
+  void start(String... args) throws IOException {
+    if (process != null && process.isAlive()) {
+      throw new IllegalStateException("prometheus is already running");
+    }
+    extraArgs = List.of(args);
     List<String> command = new ArrayList<>(List.of(
         binary.toString(),
         "--config.file=" + configFile,
@@ -90,20 +101,30 @@ final class PrometheusProcess implements AutoCloseable {
         "--web.listen-address=127.0.0.1:" + port,
         "--log.level=warn"));
     command.addAll(extraArgs);
+    prefix = extraArgs.stream().filter(a -> a.startsWith("--web.route-prefix="))
+        .map(a -> a.substring("--web.route-prefix=".length())).findFirst().orElse("");
     process = new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
         .start();
-    String prefix = extraArgs.stream().filter(a -> a.startsWith("--web.route-prefix="))
-        .map(a -> a.substring("--web.route-prefix=".length())).findFirst().orElse("");
-    await().atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(100))
-        .ignoreExceptions()
-        .until(() -> {
-          if (!process.isAlive()) {
-            throw new AssertionError("prometheus exited: " + Files.readString(log));
-          }
-          return get(prefix + "/-/ready").statusCode() == 200;
-        });
+    try {
+      await().atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(100))
+          .ignoreExceptionsInstanceOf(IOException.class)
+          .until(() -> {
+            if (!process.isAlive()) {
+              throw new IllegalStateException("prometheus exited: " + Files.readString(log));
+            }
+            return get(prefix + "/-/ready").statusCode() == 200;
+          });
+    } catch (RuntimeException | Error e) {
+      close();
+      throw e;
+    }
+  }
+
+  /** Restarts on the same port with the same flags. */
+  void start() throws IOException {
+    start(extraArgs.toArray(new String[0]));
   }
 
   /** Stops Prometheus and waits for it to exit. */
@@ -127,9 +148,9 @@ final class PrometheusProcess implements AutoCloseable {
         HttpResponse.BodyHandlers.ofString());
   }
 
-  /** The configuration Prometheus has loaded, as YAML. */
+  /** The configuration Prometheus has loaded, as YAML (JSON-escaped). */
   String loadedConfig() throws IOException, InterruptedException {
-    return get("/api/v1/status/config").body();
+    return get(prefix + "/api/v1/status/config").body();
   }
 
   @Override

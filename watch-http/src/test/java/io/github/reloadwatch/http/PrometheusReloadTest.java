@@ -139,32 +139,53 @@ class PrometheusReloadTest {
 
   @Test
   void anUpdateWhilePrometheusIsDownIsAppliedWhenItIsBack() throws Exception {
+    // given
     startPrometheus("--web.enable-lifecycle");
-    watch(PrometheusReload.at(prometheus.base())
+    watch(PrometheusReload.at(prometheus.base()).verify(true)
         .circuitOpenDuration(Duration.ofSeconds(1)).build());
     prometheus.stop();
 
+    // when: the content changes while Prometheus is down
     mount.swap(Map.of("prometheus.yml", config("while-down")));
     await().atMost(WAIT).until(() -> outcomes.stream().anyMatch(o -> o.contains("cannot connect")));
+    assertThat(outcomes).noneMatch(o -> o.startsWith("rejected"));
 
-    prometheus.start(); // same port, same config file
+    // then: once it is back on the same port, a retry (no further file change) reloads and verifies
+    prometheus.start();
     await().atMost(WAIT).untilAsserted(() -> {
       assertThat(prometheus.loadedConfig()).contains("job_name: while-down");
       assertThat(outcomes).last().isEqualTo("reloaded");
     });
     assertThat(watcher.status().reloadsSucceeded()).isEqualTo(1);
+    assertThat(watcher.status().failing()).isFalse();
   }
 
   @Test
-  void withoutTheLifecycleFlagTheMessageSaysHowToEnableIt() throws Exception {
+  void withoutTheLifecycleFlagTheMessageSaysHowToEnableIt_andFixingPrometheusHeals()
+      throws Exception {
+    // given
     startPrometheus();
     watch(PrometheusReload.at(prometheus.base()).build());
 
+    // when
     mount.swap(Map.of("prometheus.yml", config("v2")));
 
+    // then
     await().atMost(WAIT).untilAsserted(() -> assertThat(outcomes).first().asString()
-        .contains("403").contains("--web.enable-lifecycle"));
+        .startsWith("failed: ").contains("403").contains("--web.enable-lifecycle"));
     assertThat(prometheus.loadedConfig()).contains("job_name: v1");
+    assertThat(watcher.status().failing()).isTrue();
+
+    // when: the operator restarts Prometheus with the flag; the content does not change again
+    prometheus.stop();
+    prometheus.start("--web.enable-lifecycle");
+
+    // then: the watcher's retries (a misconfiguration is retried) reach it and succeed
+    await().atMost(WAIT).untilAsserted(() -> {
+      assertThat(outcomes).last().isEqualTo("reloaded");
+      assertThat(watcher.status().failing()).isFalse();
+    });
+    assertThat(prometheus.loadedConfig()).contains("job_name: v2");
   }
 
   @Test

@@ -17,7 +17,8 @@ import javax.net.ssl.TrustManagerFactory;
 /**
  * A throw-away PKI made with the openssl command line inside a test's temp directory: a CA, a
  * server certificate for {@code localhost} only (so connecting to 127.0.0.1 fails hostname
- * verification), and a client certificate. No private key is ever committed.
+ * verification) with an RSA key, and a client certificate with an EC key, both keys written as
+ * PKCS#8 ({@code BEGIN PRIVATE KEY}, openssl 3's default). No private key is ever committed.
  */
 final class TestCertificates {
 
@@ -41,15 +42,31 @@ final class TestCertificates {
     TestCertificates c = new TestCertificates(dir);
     c.openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
         "-subj", "/CN=reloadwatch test CA", "-keyout", "ca-key.pem", "-out", "ca.pem");
-    c.issue("server", "/CN=localhost", "subjectAltName=DNS:localhost\nextendedKeyUsage=serverAuth");
-    c.issue("client", "/CN=reloadwatch client", "extendedKeyUsage=clientAuth");
+    c.issue("server", "rsa:2048", "/CN=localhost",
+        "subjectAltName=DNS:localhost\nextendedKeyUsage=serverAuth");
+    c.issue("client", "ec", "/CN=reloadwatch client", "extendedKeyUsage=clientAuth");
     return c;
   }
 
-  private void issue(String name, String subject, String extensions)
+  /** Another self-signed CA that signed nothing here: trusting it alone must fail. */
+  static Path unrelatedCa(Path dir) throws IOException, InterruptedException {
+    Files.createDirectories(dir);
+    TestCertificates c = new TestCertificates(dir);
+    c.openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+        "-nodes", "-days", "2", "-subj", "/CN=unrelated CA", "-keyout", "other-ca-key.pem",
+        "-out", "other-ca.pem");
+    return dir.resolve("other-ca.pem");
+  }
+
+  private void issue(String name, String keyType, String subject, String extensions)
       throws IOException, InterruptedException {
-    openssl("req", "-newkey", "rsa:2048", "-nodes", "-subj", subject,
-        "-keyout", name + "-key.pem", "-out", name + ".csr");
+    List<String> args = new ArrayList<>(List.of("req", "-newkey", keyType));
+    if (keyType.equals("ec")) {
+      args.addAll(List.of("-pkeyopt", "ec_paramgen_curve:prime256v1"));
+    }
+    args.addAll(List.of("-nodes", "-subj", subject,
+        "-keyout", name + "-key.pem", "-out", name + ".csr"));
+    openssl(args.toArray(new String[0]));
     Files.writeString(dir.resolve(name + ".ext"), extensions + "\n");
     openssl("x509", "-req", "-in", name + ".csr", "-CA", "ca.pem", "-CAkey", "ca-key.pem",
         "-CAcreateserial", "-days", "2", "-extfile", name + ".ext", "-out", name + ".pem");

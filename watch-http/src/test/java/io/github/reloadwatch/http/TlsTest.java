@@ -3,15 +3,19 @@ package io.github.reloadwatch.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.IOException;
+import io.github.reloadwatch.testing.ConfigMapFixture;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** TLS against a loopback HTTPS server whose certificates the test makes with openssl. */
+/**
+ * TLS against a loopback HTTPS server whose certificates the test makes with openssl: custom CA,
+ * default trust, hostname verification, insecureSkipVerify, mutual TLS, key formats, rotation.
+ */
 class TlsTest {
 
   @TempDir static Path pki;
@@ -69,11 +73,17 @@ class TlsTest {
   }
 
   @Test
-  void insecureSkipVerify_acceptsAnything() throws Exception {
-    start(false, "127.0.0.1", HttpReloadAction.Builder::insecureSkipVerify)
-        .reload(Events.attempt(1));
-    assertThat(server.requests).hasSize(1);
+  void insecureSkipVerify_acceptsAnythingAndWarnsOnce() throws Exception {
+    HttpReloadAction a = start(false, "127.0.0.1", HttpReloadAction.Builder::insecureSkipVerify);
+    String logs;
+    try (LogCapture capture = new LogCapture()) {
+      a.reload(Events.attempt(1));
+      a.reload(Events.attempt(2));
+      logs = capture.text();
+    }
+    assertThat(server.requests).hasSize(2);
     assertThat(action.toString()).contains("insecureSkipVerify");
+    assertThat(logs.split("WARN .*verification is OFF", -1)).hasSize(2);
   }
 
   @Test
@@ -90,13 +100,52 @@ class TlsTest {
   }
 
   @Test
+  void mutualTls_worksWithAnEcKey() throws Exception {
+    assertThat(Files.readString(certs.clientKey)).contains("-----BEGIN PRIVATE KEY-----");
+    assertThat(Tls.privateKey(certs.clientKey).getAlgorithm()).isEqualTo("EC");
+    assertThat(Tls.privateKey(certs.serverKey).getAlgorithm()).isEqualTo("RSA");
+  }
+
+  @Test
+  void rotatedCaBundle_isPickedUpWithoutANewAction() throws Exception {
+    // given: a kubelet-style secret mount that first holds the wrong CA
+    Path other = TestCertificates.unrelatedCa(pki.resolve("other"));
+    ConfigMapFixture secret = ConfigMapFixture.create(pki.resolve("secret-" + System.nanoTime()),
+        Map.of("ca.pem", Files.readString(other)));
+    HttpReloadAction a = start(false, "localhost", b -> b.caCertificate(secret.path("ca.pem")));
+    assertThatThrownBy(() -> a.reload(Events.attempt(1)))
+        .isInstanceOfSatisfying(HttpReloadException.class,
+            e -> assertThat(e.kind()).isEqualTo(HttpReloadException.Kind.MISCONFIGURATION))
+        .hasMessageContaining("TLS with POST https://localhost:");
+
+    // when: the secret is updated with the right CA
+    secret.swap(Map.of("ca.pem", Files.readString(certs.caCert)));
+
+    // then: the same action trusts it on its next attempt
+    a.reload(Events.attempt(2));
+    assertThat(server.requests).hasSize(1);
+  }
+
+  @Test
+  void missingCaFile_isAMisconfigurationNamingTheFile() throws Exception {
+    Path missing = pki.resolve("no-such-ca.pem");
+    HttpReloadAction a = start(false, "localhost", b -> b.caCertificate(missing));
+    assertThatThrownBy(() -> a.reload(Events.attempt(1)))
+        .isInstanceOfSatisfying(HttpReloadException.class,
+            e -> assertThat(e.kind()).isEqualTo(HttpReloadException.Kind.MISCONFIGURATION))
+        .hasMessageContaining("cannot read the TLS file [" + missing + "]");
+    assertThat(server.requests).isEmpty();
+  }
+
+  @Test
   void pkcs1Key_isExplainedWithTheConversionCommand() throws Exception {
     Path pkcs1 = pki.resolve("pkcs1.pem");
     Files.writeString(pkcs1, "-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n");
     HttpReloadAction a = start(false, "localhost",
         b -> b.caCertificate(certs.caCert).clientCertificate(certs.clientCert, pkcs1));
     assertThatThrownBy(() -> a.reload(Events.attempt(1)))
-        .isInstanceOf(IOException.class)
+        .isInstanceOfSatisfying(HttpReloadException.class,
+            e -> assertThat(e.kind()).isEqualTo(HttpReloadException.Kind.MISCONFIGURATION))
         .hasMessageContaining("openssl pkcs8 -topk8 -nocrypt");
   }
 }

@@ -38,11 +38,14 @@ final class DirectoryWatcherAdapter implements WatchBackend {
   private final ExecutorService thread;
   private final AtomicBoolean closed;
 
-  private DirectoryWatcherAdapter(
-      DirectoryWatcher watcher, ExecutorService thread, AtomicBoolean closed) {
+  private final java.util.Queue<Thread> threads;
+
+  private DirectoryWatcherAdapter(DirectoryWatcher watcher, ExecutorService thread,
+      AtomicBoolean closed, java.util.Queue<Thread> threads) {
     this.watcher = watcher;
     this.thread = thread;
     this.closed = closed;
+    this.threads = threads;
   }
 
   static WatchBackend start(Set<Path> recursiveDirs, Set<Path> flatDirs, Callback callback)
@@ -75,7 +78,9 @@ final class DirectoryWatcherAdapter implements WatchBackend {
                   }
                 })
             .build();
-    ExecutorService thread = Executors.newSingleThreadExecutor(Threads.factory("watch"));
+    java.util.Queue<Thread> threads = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    ExecutorService thread =
+        Executors.newSingleThreadExecutor(Threads.factory("watch", threads::add));
     CompletableFuture<Void> loop;
     try {
       loop = watcher.watchAsync(thread); // registers every watch before it returns
@@ -94,7 +99,7 @@ final class DirectoryWatcherAdapter implements WatchBackend {
       }
       throw new IOException("cannot watch " + roots + ": " + cause, cause);
     }
-    DirectoryWatcherAdapter adapter = new DirectoryWatcherAdapter(watcher, thread, closed);
+    DirectoryWatcherAdapter adapter = new DirectoryWatcherAdapter(watcher, thread, closed, threads);
     loop.whenComplete(
         (ok, error) -> {
           if (!closed.get()) {
@@ -122,6 +127,7 @@ final class DirectoryWatcherAdapter implements WatchBackend {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    Threads.join(threads, 5_000);
   }
 
   private static void closeQuietly(DirectoryWatcher watcher) {

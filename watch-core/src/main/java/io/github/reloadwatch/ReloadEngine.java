@@ -56,6 +56,8 @@ final class ReloadEngine {
   private final Object lock = new Object();
   private final AtomicLong watchEvents = new AtomicLong();
   private final AtomicLong watchErrors = new AtomicLong();
+  private final java.util.Queue<Thread> ownThreads =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
 
   // set once by start(), read by every thread after
   private volatile ScheduledExecutorService scheduler;
@@ -126,7 +128,7 @@ final class ReloadEngine {
       ownScheduler = settings.scheduler() == null;
       if (ownScheduler) {
         ScheduledThreadPoolExecutor executor =
-            new ScheduledThreadPoolExecutor(1, Threads.factory("reload"));
+            new ScheduledThreadPoolExecutor(1, Threads.factory("reload", ownThreads::add));
         executor.setRemoveOnCancelPolicy(true);
         executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         scheduler = executor;
@@ -271,6 +273,7 @@ final class ReloadEngine {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
+      Threads.join(ownThreads, settings.closeTimeout().toMillis());
     }
     logger.info("stopped watching {}", settings.paths());
   }

@@ -14,10 +14,37 @@ final class Threads {
   private Threads() {}
 
   static ThreadFactory factory(String role) {
+    return factory(role, thread -> {});
+  }
+
+  /** Like {@link #factory(String)}, also telling {@code created} about every thread it makes. */
+  static ThreadFactory factory(String role, java.util.function.Consumer<Thread> created) {
     return runnable -> {
       Thread thread = new Thread(runnable, PREFIX + role + "-" + counter.incrementAndGet());
       thread.setDaemon(true);
+      created.accept(thread);
       return thread;
     };
+  }
+
+  /**
+   * Waits for threads to end: an executor reports termination just before its last thread
+   * returns, and close() promises that no thread is left.
+   */
+  static void join(java.util.Collection<Thread> threads, long timeoutMillis) {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(
+        timeoutMillis);
+    for (Thread thread : threads) {
+      long left = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+      if (left <= 0 || thread == Thread.currentThread()) {
+        continue;
+      }
+      try {
+        thread.join(left);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
   }
 }

@@ -1,5 +1,6 @@
 package io.github.reloadwatch;
 
+import io.github.reloadwatch.testing.LogCapture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.fail;

@@ -1,5 +1,6 @@
 package io.github.reloadwatch.http;
 
+import io.github.reloadwatch.testing.LogCapture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

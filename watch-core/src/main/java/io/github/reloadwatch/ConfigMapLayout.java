@@ -28,6 +28,15 @@ final class ConfigMapLayout {
 
   static final String DATA_DIR = "..data";
 
+  /** A kubelet swap moved {@code ..data} while it was being read: read the volume again. */
+  static final class SwapInProgressException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    SwapInProgressException(Path target, String what) {
+      super("[" + target + "] " + what);
+    }
+  }
+
   private final Path dir;
   private final Path target;
 
@@ -54,8 +63,7 @@ final class ConfigMapLayout {
     }
     Path target = dir.resolve(link).normalize();
     if (!Files.isDirectory(target)) {
-      throw new NoSuchFileException(
-          target.toString(), null, "..data points at a missing directory (swap in progress)");
+      throw new SwapInProgressException(target, "..data points at a missing directory");
     }
     return Optional.of(new ConfigMapLayout(dir, target));
   }
@@ -83,7 +91,7 @@ final class ConfigMapLayout {
    * from a version being deleted: a directory listing taken during deletion can silently miss
    * files, which would otherwise look like removed keys.
    *
-   * @throws NoSuchFileException if a swap happened meanwhile; read again
+   * @throws SwapInProgressException if a swap happened meanwhile; read again
    */
   void checkStillCurrent() throws IOException {
     Path now;
@@ -93,8 +101,7 @@ final class ConfigMapLayout {
       now = null;
     }
     if (!target.equals(now)) {
-      throw new NoSuchFileException(
-          target.toString(), null, "..data was swapped while reading; reading again");
+      throw new SwapInProgressException(target, "..data was swapped while reading");
     }
   }
 

@@ -2,9 +2,6 @@ package io.github.reloadwatch;
 
 import java.time.Duration;
 import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.function.LongSupplier;
 
 /**
  * Turns a burst of pokes into one call: the target runs once the pokes have been quiet for {@code
@@ -12,18 +9,17 @@ import java.util.function.LongSupplier;
  * trickle of writes still fires regularly. A burst that starts within {@code maxDelay} of the
  * previous call continues the same churn, so its deadline is {@code maxDelay} after that call: a
  * continuous trickle fires at least every {@code maxDelay}, not every {@code maxDelay} plus the
- * gap between two writes. All waiting is done by the scheduler; the ticker is only read to place
+ * gap between two writes. All waiting is done by the scheduler, whose monotonic clock places
  * that deadline.
  *
  * <p>Thread-safe: {@link #poke()} is called from the watch thread.
  */
 final class Debouncer {
 
-  private final ScheduledExecutorService scheduler;
-  private final long quietNanos;
+  private final Scheduler scheduler;
+  private final Duration quiet;
   private final long maxDelayNanos;
   private final Runnable target;
-  private final LongSupplier ticker;
 
   // @GuardedBy("this")
   private Future<?> quietTask;
@@ -31,7 +27,7 @@ final class Debouncer {
   private Future<?> deadlineTask;
   // @GuardedBy("this")
   private boolean cancelled;
-  // @GuardedBy("this"): when the target last fired, from the ticker; Long.MIN_VALUE if never
+  // @GuardedBy("this"): when the target last fired, in scheduler nanos; Long.MIN_VALUE if never
   private long lastFire = Long.MIN_VALUE;
   // @GuardedBy("this"): identifies the timers of the current quiet period and burst, so a timer
   // that was already running when a poke replaced it cannot fire out of turn
@@ -39,15 +35,9 @@ final class Debouncer {
   // @GuardedBy("this")
   private long burstGeneration;
 
-  Debouncer(
-      ScheduledExecutorService scheduler,
-      LongSupplier ticker,
-      Duration quiet,
-      Duration maxDelay,
-      Runnable target) {
+  Debouncer(Scheduler scheduler, Duration quiet, Duration maxDelay, Runnable target) {
     this.scheduler = scheduler;
-    this.ticker = ticker;
-    this.quietNanos = quiet.toNanos();
+    this.quiet = quiet;
     this.maxDelayNanos = maxDelay.toNanos();
     this.target = target;
   }
@@ -60,18 +50,18 @@ final class Debouncer {
     if (quietTask != null) {
       quietTask.cancel(false);
     }
-    long quiet = ++quietGeneration;
-    quietTask = scheduler.schedule(() -> fire(quiet, -1), quietNanos, TimeUnit.NANOSECONDS);
-    if (deadlineTask == null && maxDelayNanos > quietNanos) {
+    long current = ++quietGeneration;
+    quietTask = scheduler.schedule(() -> fire(current, -1), quiet);
+    if (deadlineTask == null && maxDelayNanos > quiet.toNanos()) {
       long burst = burstGeneration;
       long delay = maxDelayNanos;
       if (lastFire != Long.MIN_VALUE) {
-        long sinceLastFire = ticker.getAsLong() - lastFire;
+        long sinceLastFire = scheduler.nanoTime() - lastFire;
         if (sinceLastFire < maxDelayNanos) {
           delay = Math.max(0, maxDelayNanos - sinceLastFire); // the churn goes on
         }
       }
-      deadlineTask = scheduler.schedule(() -> fire(-1, burst), delay, TimeUnit.NANOSECONDS);
+      deadlineTask = scheduler.schedule(() -> fire(-1, burst), Duration.ofNanos(delay));
     }
   }
 
@@ -95,7 +85,7 @@ final class Debouncer {
       }
       clear();
       burstGeneration++;
-      lastFire = ticker.getAsLong();
+      lastFire = scheduler.nanoTime();
     }
     target.run();
   }

@@ -1,6 +1,7 @@
 package io.github.reloadwatch;
 
 import java.io.IOException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -50,7 +51,7 @@ final class DigestCache {
     this.wallClock = wallClock;
     this.settleNanos = settle.toNanos();
     this.supported =
-        java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("unix");
+        FileSystems.getDefault().supportedFileAttributeViews().contains("unix");
   }
 
   /** Reads a file's stamp, following links; null where the unix view is missing. */

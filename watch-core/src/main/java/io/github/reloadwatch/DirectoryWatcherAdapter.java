@@ -13,9 +13,11 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -30,7 +32,7 @@ import org.slf4j.LoggerFactory;
  */
 final class DirectoryWatcherAdapter implements WatchBackend {
 
-  private static final Logger logger = LoggerFactory.getLogger(DirectoryWatcherAdapter.class);
+  private static final Logger logger = LoggerFactory.getLogger(ReloadWatcher.class);
 
   static final WatchBackend.Factory FACTORY = DirectoryWatcherAdapter::start;
 
@@ -38,10 +40,10 @@ final class DirectoryWatcherAdapter implements WatchBackend {
   private final ExecutorService thread;
   private final AtomicBoolean closed;
 
-  private final java.util.Queue<Thread> threads;
+  private final Queue<Thread> threads;
 
   private DirectoryWatcherAdapter(DirectoryWatcher watcher, ExecutorService thread,
-      AtomicBoolean closed, java.util.Queue<Thread> threads) {
+      AtomicBoolean closed, Queue<Thread> threads) {
     this.watcher = watcher;
     this.thread = thread;
     this.closed = closed;
@@ -78,7 +80,7 @@ final class DirectoryWatcherAdapter implements WatchBackend {
                   }
                 })
             .build();
-    java.util.Queue<Thread> threads = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    Queue<Thread> threads = new ConcurrentLinkedQueue<>();
     ExecutorService thread =
         Executors.newSingleThreadExecutor(Threads.factory("watch", threads::add));
     CompletableFuture<Void> loop;

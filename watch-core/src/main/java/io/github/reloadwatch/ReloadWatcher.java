@@ -3,16 +3,13 @@ package io.github.reloadwatch;
 import java.io.IOException;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.function.LongSupplier;
 
 /**
  * Watches configuration files and runs {@link ReloadAction}s when their content really changed.
@@ -41,7 +38,7 @@ import java.util.function.LongSupplier;
  *
  * <p>Threads: one watch thread ({@code reloadwatch-watch-N}) that only forwards events, and one
  * reload thread ({@code reloadwatch-reload-N}) that scans, hashes and runs the actions serially,
- * unless you supply your own {@link Builder#scheduler(ScheduledExecutorService) scheduler}. Both
+ * unless you supply your own {@link Builder#scheduler(Scheduler) scheduler}. Both
  * are daemon threads and stop on {@link #close()}.
  *
  * <p>This class is thread-safe.
@@ -85,7 +82,7 @@ public final class ReloadWatcher implements AutoCloseable {
    * @return a new builder
    */
   public Builder toBuilder() {
-    return new Builder(settings);
+    return new Builder(settings.copy());
   }
 
   /**
@@ -127,7 +124,7 @@ public final class ReloadWatcher implements AutoCloseable {
    * @return an unmodifiable list
    */
   public List<Path> paths() {
-    return settings.paths();
+    return settings.paths;
   }
 
   /**
@@ -142,7 +139,7 @@ public final class ReloadWatcher implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "ReloadWatcher{paths=" + settings.paths() + ", state=" + engine.state() + "}";
+    return "ReloadWatcher{paths=" + settings.paths + ", state=" + engine.state() + "}";
   }
 
   /**
@@ -154,56 +151,14 @@ public final class ReloadWatcher implements AutoCloseable {
    * @since 0.1.0
    */
   public static final class Builder {
-    private final Set<Path> paths = new LinkedHashSet<>();
-    private final Set<Path> directoriesRequired = new LinkedHashSet<>();
-    private boolean recursive;
-    private final List<String> includes = new ArrayList<>();
-    private final List<String> excludes = new ArrayList<>();
-    private Duration debounce = DEFAULT_DEBOUNCE;
-    private Duration maxDelay = DEFAULT_MAX_DELAY;
-    private final List<ReloadAction> actions = new ArrayList<>();
-    private ReloadListener listener = new ReloadListener() {};
-    private boolean reloadOnStart;
-    private Duration resyncInterval = DEFAULT_RESYNC_INTERVAL;
-    private RetryPolicy retry = RetryPolicy.defaults();
-    private Clock clock = Clock.systemUTC();
-    private LongSupplier ticker = System::nanoTime;
-    private ScheduledExecutorService scheduler;
-    private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
-    private WatchBackend.Factory backend = DirectoryWatcherAdapter.FACTORY;
-    private Path mountInfo = Path.of("/proc/self/mountinfo");
-    private final List<RenderStep.Render> renders = new ArrayList<>();
-    private boolean renderStrict = true;
-    private Map<String, String> environment;
-    private final List<Validator> validators = new ArrayList<>();
-    private boolean dryRun;
+    private final Settings s;
 
-    private Builder() {}
+    private Builder() {
+      this(new Settings());
+    }
 
-    private Builder(Settings s) {
-      paths.addAll(s.paths());
-      directoriesRequired.addAll(s.directoriesRequired());
-      recursive = s.recursive();
-      includes.addAll(s.includes());
-      excludes.addAll(s.excludes());
-      debounce = s.debounce();
-      maxDelay = s.maxDelay();
-      actions.addAll(s.actions());
-      listener = s.listener();
-      reloadOnStart = s.reloadOnStart();
-      resyncInterval = s.resyncInterval();
-      retry = s.retry();
-      clock = s.clock();
-      ticker = s.ticker();
-      scheduler = s.scheduler();
-      closeTimeout = s.closeTimeout();
-      backend = s.backend();
-      mountInfo = s.mountInfo();
-      renders.addAll(s.renders());
-      renderStrict = s.renderStrict();
-      environment = s.environment();
-      validators.addAll(s.validators());
-      dryRun = s.dryRun();
+    private Builder(Settings settings) {
+      this.s = settings;
     }
 
     /**
@@ -222,7 +177,10 @@ public final class ReloadWatcher implements AutoCloseable {
      */
     public Builder addPath(Path path) {
       Objects.requireNonNull(path, "path cannot be null");
-      paths.add(path.toAbsolutePath().normalize());
+      Path normalized = path.toAbsolutePath().normalize();
+      if (!s.paths.contains(normalized)) {
+        s.paths = Settings.append(s.paths, normalized);
+      }
       return this;
     }
 
@@ -236,9 +194,10 @@ public final class ReloadWatcher implements AutoCloseable {
      */
     public Builder addDirectory(Path directory) {
       Objects.requireNonNull(directory, "directory cannot be null");
-      Path normalized = directory.toAbsolutePath().normalize();
-      paths.add(normalized);
-      directoriesRequired.add(normalized);
+      addPath(directory);
+      Set<Path> required = new LinkedHashSet<>(s.directoriesRequired);
+      required.add(directory.toAbsolutePath().normalize());
+      s.directoriesRequired = Set.copyOf(required);
       return this;
     }
 
@@ -250,7 +209,7 @@ public final class ReloadWatcher implements AutoCloseable {
      * @return this builder
      */
     public Builder recursive(boolean recursive) {
-      this.recursive = recursive;
+      s.recursive = recursive;
       return this;
     }
 
@@ -266,7 +225,7 @@ public final class ReloadWatcher implements AutoCloseable {
      * @throws IllegalArgumentException if the glob is malformed
      */
     public Builder addInclude(String glob) {
-      includes.add(checkGlob(glob, "include"));
+      s.includes = Settings.append(s.includes, checkGlob(glob, "include"));
       return this;
     }
 
@@ -280,7 +239,7 @@ public final class ReloadWatcher implements AutoCloseable {
      * @throws IllegalArgumentException if the glob is malformed
      */
     public Builder addExclude(String glob) {
-      excludes.add(checkGlob(glob, "exclude"));
+      s.excludes = Settings.append(s.excludes, checkGlob(glob, "exclude"));
       return this;
     }
 
@@ -294,7 +253,7 @@ public final class ReloadWatcher implements AutoCloseable {
      * @throws IllegalArgumentException if it is negative
      */
     public Builder debounce(Duration debounce) {
-      this.debounce = checkNotNegative(debounce, "debounce");
+      s.debounce = checkNotNegative(debounce, "debounce");
       return this;
     }
 
@@ -308,7 +267,7 @@ public final class ReloadWatcher implements AutoCloseable {
      * @throws IllegalArgumentException if it is negative
      */
     public Builder maxDelay(Duration maxDelay) {
-      this.maxDelay = checkNotNegative(maxDelay, "maxDelay");
+      s.maxDelay = checkNotNegative(maxDelay, "maxDelay");
       return this;
     }
 
@@ -320,7 +279,7 @@ public final class ReloadWatcher implements AutoCloseable {
      * @throws NullPointerException if {@code action} is null
      */
     public Builder addAction(ReloadAction action) {
-      actions.add(Objects.requireNonNull(action, "action cannot be null"));
+      s.actions = Settings.append(s.actions, Objects.requireNonNull(action, "action cannot be null"));
       return this;
     }
 
@@ -332,7 +291,7 @@ public final class ReloadWatcher implements AutoCloseable {
      * @throws NullPointerException if {@code listener} is null
      */
     public Builder listener(ReloadListener listener) {
-      this.listener = Objects.requireNonNull(listener, "listener cannot be null");
+      s.listener = Objects.requireNonNull(listener, "listener cannot be null");
       return this;
     }
 
@@ -344,7 +303,7 @@ public final class ReloadWatcher implements AutoCloseable {
      * @return this builder
      */
     public Builder reloadOnStart(boolean reloadOnStart) {
-      this.reloadOnStart = reloadOnStart;
+      s.reloadOnStart = reloadOnStart;
       return this;
     }
 
@@ -359,7 +318,7 @@ public final class ReloadWatcher implements AutoCloseable {
      * @throws IllegalArgumentException if it is negative
      */
     public Builder resyncInterval(Duration resyncInterval) {
-      this.resyncInterval = checkNotNegative(resyncInterval, "resyncInterval");
+      s.resyncInterval = checkNotNegative(resyncInterval, "resyncInterval");
       return this;
     }
 
@@ -371,35 +330,25 @@ public final class ReloadWatcher implements AutoCloseable {
      * @throws NullPointerException if {@code retry} is null
      */
     public Builder retry(RetryPolicy retry) {
-      this.retry = Objects.requireNonNull(retry, "retry cannot be null");
+      s.retry = Objects.requireNonNull(retry, "retry cannot be null");
       return this;
     }
 
     /**
-     * Sets the clock for the timestamps in events and status. Defaults to {@link
-     * Clock#systemUTC()}. Durations are never measured with it.
+     * Sets where the watcher takes its time from and runs its timers, scans and actions: the
+     * library's one time seam. Tasks are run as if on one thread: reloads never overlap, whatever
+     * the executor behind it. The watcher never shuts down a scheduler it was given. Defaults to
+     * a single daemon thread named {@code reloadwatch-reload-N} on system time, created by {@code
+     * start()} and stopped by {@code close()}. Use {@link Scheduler#of(ScheduledExecutorService)}
+     * to run on an executor of your own, or {@code FakeScheduler} ({@code watch-testing}) to
+     * drive the watcher with fake time in tests.
      *
-     * @param clock the clock
-     * @return this builder
-     * @throws NullPointerException if {@code clock} is null
-     */
-    public Builder clock(Clock clock) {
-      this.clock = Objects.requireNonNull(clock, "clock cannot be null");
-      return this;
-    }
-
-    /**
-     * Sets the executor that runs timers, scans and actions. It is used as if single-threaded:
-     * reloads never overlap, whatever its size. The watcher never shuts down an executor it was
-     * given. Defaults to a single daemon thread named {@code reloadwatch-reload-N}, created by
-     * {@code start()} and stopped by {@code close()}.
-     *
-     * @param scheduler the executor
+     * @param scheduler the scheduler
      * @return this builder
      * @throws NullPointerException if {@code scheduler} is null
      */
-    public Builder scheduler(ScheduledExecutorService scheduler) {
-      this.scheduler = Objects.requireNonNull(scheduler, "scheduler cannot be null");
+    public Builder scheduler(Scheduler scheduler) {
+      s.scheduler = Objects.requireNonNull(scheduler, "scheduler cannot be null");
       return this;
     }
 
@@ -413,7 +362,7 @@ public final class ReloadWatcher implements AutoCloseable {
      * @throws IllegalArgumentException if it is negative
      */
     public Builder closeTimeout(Duration closeTimeout) {
-      this.closeTimeout = checkNotNegative(closeTimeout, "closeTimeout");
+      s.closeTimeout = checkNotNegative(closeTimeout, "closeTimeout");
       return this;
     }
 
@@ -439,7 +388,7 @@ public final class ReloadWatcher implements AutoCloseable {
     public Builder addRender(Path template, Path output) {
       Objects.requireNonNull(template, "template cannot be null");
       Objects.requireNonNull(output, "output cannot be null");
-      renders.add(new RenderStep.Render(
+      s.renders = Settings.append(s.renders, new RenderStep.Render(
           template.toAbsolutePath().normalize(), output.toAbsolutePath().normalize()));
       return this;
     }
@@ -453,7 +402,7 @@ public final class ReloadWatcher implements AutoCloseable {
      * @return this builder
      */
     public Builder renderStrict(boolean strict) {
-      this.renderStrict = strict;
+      s.renderStrict = strict;
       return this;
     }
 
@@ -466,7 +415,7 @@ public final class ReloadWatcher implements AutoCloseable {
      * @throws NullPointerException if {@code environment} is null
      */
     public Builder renderEnvironment(Map<String, String> environment) {
-      this.environment =
+      s.environment =
           Map.copyOf(Objects.requireNonNull(environment, "environment cannot be null"));
       return this;
     }
@@ -480,7 +429,8 @@ public final class ReloadWatcher implements AutoCloseable {
      * @throws NullPointerException if {@code validator} is null
      */
     public Builder addValidator(Validator validator) {
-      validators.add(Objects.requireNonNull(validator, "validator cannot be null"));
+      s.validators = Settings.append(s.validators,
+          Objects.requireNonNull(validator, "validator cannot be null"));
       return this;
     }
 
@@ -493,25 +443,19 @@ public final class ReloadWatcher implements AutoCloseable {
      * @return this builder
      */
     public Builder dryRun(boolean dryRun) {
-      this.dryRun = dryRun;
-      return this;
-    }
-
-    /** Test seam: the monotonic nanosecond source used to measure durations. */
-    Builder ticker(LongSupplier ticker) {
-      this.ticker = Objects.requireNonNull(ticker, "ticker cannot be null");
+      s.dryRun = dryRun;
       return this;
     }
 
     /** Test seam: the source of file system signals. */
     Builder backend(WatchBackend.Factory backend) {
-      this.backend = Objects.requireNonNull(backend, "backend cannot be null");
+      s.backend = Objects.requireNonNull(backend, "backend cannot be null");
       return this;
     }
 
     /** Test seam: where mount points are read from to detect {@code subPath} mounts. */
     Builder mountInfo(Path mountInfo) {
-      this.mountInfo = Objects.requireNonNull(mountInfo, "mountInfo cannot be null");
+      s.mountInfo = Objects.requireNonNull(mountInfo, "mountInfo cannot be null");
       return this;
     }
 
@@ -523,19 +467,19 @@ public final class ReloadWatcher implements AutoCloseable {
      *     than {@code debounce}
      */
     public ReloadWatcher build() {
-      if (paths.isEmpty()) {
+      if (s.paths.isEmpty()) {
         throw new IllegalStateException("no paths to watch: call addPath(...) before build()");
       }
-      if (actions.isEmpty()) {
+      if (s.actions.isEmpty()) {
         throw new IllegalStateException("no actions: call addAction(...) before build()");
       }
-      if (maxDelay.compareTo(debounce) < 0) {
+      if (s.maxDelay.compareTo(s.debounce) < 0) {
         throw new IllegalStateException(
-            "maxDelay (" + maxDelay + ") must not be less than debounce (" + debounce
+            "maxDelay (" + s.maxDelay + ") must not be less than debounce (" + s.debounce
                 + "): raise maxDelay or lower debounce");
       }
-      for (RenderStep.Render render : renders) {
-        for (Path path : paths) {
+      for (RenderStep.Render render : s.renders) {
+        for (Path path : s.paths) {
           if (render.output().startsWith(path)) {
             throw new IllegalStateException(
                 "render output [" + render.output() + "] is inside the watched path [" + path
@@ -548,31 +492,7 @@ public final class ReloadWatcher implements AutoCloseable {
               "render output [" + render.output() + "] is its own template: choose another path");
         }
       }
-      return new ReloadWatcher(
-          new Settings(
-              List.copyOf(paths),
-              Set.copyOf(directoriesRequired),
-              recursive,
-              List.copyOf(includes),
-              List.copyOf(excludes),
-              debounce,
-              maxDelay,
-              List.copyOf(actions),
-              listener,
-              reloadOnStart,
-              resyncInterval,
-              retry,
-              clock,
-              ticker,
-              scheduler,
-              closeTimeout,
-              backend,
-              mountInfo,
-              List.copyOf(renders),
-              renderStrict,
-              environment,
-              List.copyOf(validators),
-              dryRun));
+      return new ReloadWatcher(s.copy());
     }
 
     private static Duration checkNotNegative(Duration value, String name) {

@@ -1,39 +1,63 @@
 package io.github.reloadwatch;
 
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.function.LongSupplier;
 
-/** The immutable configuration a {@link ReloadWatcher.Builder} produces. */
-record Settings(
-    List<Path> paths,
-    Set<Path> directoriesRequired,
-    boolean recursive,
-    List<String> includes,
-    List<String> excludes,
-    Duration debounce,
-    Duration maxDelay,
-    List<ReloadAction> actions,
-    ReloadListener listener,
-    boolean reloadOnStart,
-    Duration resyncInterval,
-    RetryPolicy retry,
-    Clock clock,
-    LongSupplier ticker,
-    ScheduledExecutorService scheduler,
-    Duration closeTimeout,
-    WatchBackend.Factory backend,
-    Path mountInfo,
-    List<RenderStep.Render> renders,
-    boolean renderStrict,
-    Map<String, String> environment,
-    List<Validator> validators,
-    boolean dryRun) {
+/**
+ * A watcher's options, each written once here with its default. {@link ReloadWatcher.Builder}
+ * sets them on its own instance and {@link ReloadWatcher.Builder#build()} hands out a {@link
+ * #copy()}, which nothing writes again: every list or set here is immutable and replaced, never
+ * changed, so a shallow copy is a full one. Adding an option is therefore two edits: a field here
+ * and a setter on the builder.
+ *
+ * <p>Not thread-safe while a builder owns it; effectively immutable once built (published to the
+ * watcher's threads by starting them).
+ */
+final class Settings implements Cloneable {
+
+  List<Path> paths = List.of();
+  Set<Path> directoriesRequired = Set.of();
+  boolean recursive;
+  List<String> includes = List.of();
+  List<String> excludes = List.of();
+  Duration debounce = ReloadWatcher.DEFAULT_DEBOUNCE;
+  Duration maxDelay = ReloadWatcher.DEFAULT_MAX_DELAY;
+  List<ReloadAction> actions = List.of();
+  ReloadListener listener = new ReloadListener() {};
+  boolean reloadOnStart;
+  Duration resyncInterval = ReloadWatcher.DEFAULT_RESYNC_INTERVAL;
+  RetryPolicy retry = RetryPolicy.defaults();
+  /** Null: the watcher creates its own thread and scheduler on system time. */
+  Scheduler scheduler;
+  Duration closeTimeout = ReloadWatcher.DEFAULT_CLOSE_TIMEOUT;
+  WatchBackend.Factory backend = DirectoryWatcherAdapter.FACTORY;
+  Path mountInfo = Path.of("/proc/self/mountinfo");
+  List<RenderStep.Render> renders = List.of();
+  boolean renderStrict = true;
+  /** Null: the process environment. */
+  Map<String, String> environment;
+  List<Validator> validators = List.of();
+  boolean dryRun;
+
+  /** Returns a copy; see the class comment for why a shallow one suffices. */
+  Settings copy() {
+    try {
+      return (Settings) super.clone();
+    } catch (CloneNotSupportedException e) {
+      throw new AssertionError("Settings is Cloneable", e);
+    }
+  }
+
+  /** Returns {@code list} with {@code element} appended, as a new immutable list. */
+  static <T> List<T> append(List<T> list, T element) {
+    List<T> result = new ArrayList<>(list);
+    result.add(element);
+    return List.copyOf(result);
+  }
 
   /** Never prints the render environment, whose values may be secrets. */
   @Override

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -79,7 +80,7 @@ public final class SignalReloadAction implements ReloadAction {
     }
     if (!SIGNALS.contains(name)) {
       throw new IllegalArgumentException(
-          "signal (" + signal + ") is not supported: use one of " + new java.util.TreeSet<>(SIGNALS));
+          "signal (" + signal + ") is not supported: use one of " + new TreeSet<>(SIGNALS));
     }
     return name;
   }

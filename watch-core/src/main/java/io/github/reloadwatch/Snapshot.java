@@ -8,12 +8,15 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The content of every watched file at one moment: logical paths and their SHA-256 digests, and a
@@ -153,6 +156,27 @@ public final class Snapshot {
           path.toString(), null, "replaced since the snapshot was taken; a newer reload follows");
     }
     return new VerifyingInputStream(raw, path, entry.digest());
+  }
+
+  /**
+   * Returns the logical files that differ from {@code before} to {@code after}, sorted by path.
+   */
+  static List<FileChange> diff(Snapshot before, Snapshot after) {
+    Set<Path> all = new TreeSet<>(before.paths());
+    all.addAll(after.paths());
+    List<FileChange> changes = new ArrayList<>();
+    for (Path path : all) {
+      String was = before.digests().get(path);
+      String is = after.digests().get(path);
+      if (was == null) {
+        changes.add(new FileChange(path, FileChange.Kind.ADDED));
+      } else if (is == null) {
+        changes.add(new FileChange(path, FileChange.Kind.REMOVED));
+      } else if (!was.equals(is)) {
+        changes.add(new FileChange(path, FileChange.Kind.MODIFIED));
+      }
+    }
+    return changes;
   }
 
   /** Where the bytes of a logical path were read from; package-private for tests and hashing. */

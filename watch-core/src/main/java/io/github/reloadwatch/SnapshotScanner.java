@@ -40,7 +40,7 @@ final class SnapshotScanner {
     }
   }
 
-  private static final Logger logger = LoggerFactory.getLogger(SnapshotScanner.class);
+  private static final Logger logger = LoggerFactory.getLogger(ReloadWatcher.class);
   private static final int MAX_SWAP_RETRIES = 5;
 
   private final List<WatchedPath> paths;
@@ -98,8 +98,8 @@ final class SnapshotScanner {
           }
           entries.putAll(found);
           break;
-        } catch (NoSuchFileException e) {
-          // a kubelet swap removed the pinned version, or a file vanished between listing and
+        } catch (ConfigMapLayout.SwapInProgressException | NoSuchFileException e) {
+          // a kubelet swap moved ..data while reading, or a file vanished between listing and
           // hashing (thanos#2496): scan this path again from the top
           if (attempt >= MAX_SWAP_RETRIES) {
             throw new ContentHasher.ChangedWhileHashingException(watched.path());

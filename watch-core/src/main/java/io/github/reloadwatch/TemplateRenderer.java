@@ -1,5 +1,6 @@
 package io.github.reloadwatch;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -9,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import java.util.zip.GZIPInputStream;
 
 /**
  * Expands references in a template: {@code ${NAME}} from the environment, {@code ${file:/path}}
@@ -146,7 +148,7 @@ final class TemplateRenderer {
   /** Reads template bytes, decompressing {@code .gz} templates. */
   static String decode(byte[] bytes, Path template) throws IOException {
     if (template.getFileName().toString().endsWith(".gz")) {
-      try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(bytes));
+      try (var in = new GZIPInputStream(new ByteArrayInputStream(bytes));
           ByteArrayOutputStream out = new ByteArrayOutputStream()) {
         in.transferTo(out);
         return out.toString(StandardCharsets.UTF_8);

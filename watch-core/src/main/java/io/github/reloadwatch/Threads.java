@@ -1,7 +1,10 @@
 package io.github.reloadwatch;
 
+import java.util.Collection;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /** Names the library's threads {@code reloadwatch-<role>-<n>} and makes them daemons. */
 final class Threads {
@@ -18,7 +21,7 @@ final class Threads {
   }
 
   /** Like {@link #factory(String)}, also telling {@code created} about every thread it makes. */
-  static ThreadFactory factory(String role, java.util.function.Consumer<Thread> created) {
+  static ThreadFactory factory(String role, Consumer<Thread> created) {
     return runnable -> {
       Thread thread = new Thread(runnable, PREFIX + role + "-" + counter.incrementAndGet());
       thread.setDaemon(true);
@@ -31,11 +34,11 @@ final class Threads {
    * Waits for threads to end: an executor reports termination just before its last thread
    * returns, and close() promises that no thread is left.
    */
-  static void join(java.util.Collection<Thread> threads, long timeoutMillis) {
-    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(
+  static void join(Collection<Thread> threads, long timeoutMillis) {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(
         timeoutMillis);
     for (Thread thread : threads) {
-      long left = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+      long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
       if (left <= 0 || thread == Thread.currentThread()) {
         continue;
       }

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.github.reloadwatch.testing.ConfigMapFixture;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -40,7 +39,7 @@ class ConfigMapLayoutTest {
     ConfigMapLayout layout = ConfigMapLayout.pin(mount.dir()).orElseThrow();
     mount.swap(Map.of("a.yml", "a2", "b.yml", "b2"));
     assertThatThrownBy(layout::checkStillCurrent)
-        .isInstanceOf(NoSuchFileException.class)
+        .isInstanceOf(ConfigMapLayout.SwapInProgressException.class)
         .hasMessageContaining("swapped while reading");
   }
 

@@ -15,7 +15,7 @@ class DebouncerTest {
   private final AtomicInteger fired = new AtomicInteger();
 
   private Debouncer debouncer(Duration quiet, Duration maxDelay) {
-    return new Debouncer(scheduler, scheduler::nanoTime, quiet, maxDelay, fired::incrementAndGet);
+    return new Debouncer(scheduler, quiet, maxDelay, fired::incrementAndGet);
   }
 
   @Test
@@ -49,7 +49,7 @@ class DebouncerTest {
     // one poke every 25 ms for 3 s, quiet 100 ms, maxDelay 500 ms: the gap between two calls
     // must not grow by the 25 ms between a call and the next poke
     List<Long> fires = new ArrayList<>();
-    Debouncer debouncer = new Debouncer(scheduler, scheduler::nanoTime, Duration.ofMillis(100),
+    Debouncer debouncer = new Debouncer(scheduler, Duration.ofMillis(100),
         Duration.ofMillis(500), () -> fires.add(scheduler.nanoTime()));
     for (int i = 0; i < 120; i++) {
       debouncer.poke();

@@ -16,7 +16,6 @@ final class FakeWatchers {
   static ReloadWatcher.Builder builder(FakeScheduler scheduler, FakeBackend backend) {
     return ReloadWatcher.builder()
         .scheduler(scheduler)
-        .ticker(scheduler::nanoTime)
         .backend(backend)
         .maxDelay(Duration.ofSeconds(1))
         .resyncInterval(Duration.ZERO);

@@ -199,13 +199,13 @@ class FaultInjectionTest {
           .contains("WARN")
           .contains("User limit of inotify watches reached")
           .contains("fs.inotify.max_user_watches")
-          .contains("scanning every " + ReloadEngine.POLL_FALLBACK_INTERVAL.toMillis() + " ms");
+          .contains("scanning every " + WatchSupervisor.POLL_FALLBACK_INTERVAL.toMillis() + " ms");
     }
     assertThat(watchErrors).hasSize(1);
     assertThat(backend.starts).isEmpty();
     for (int i = 2; i <= 4; i++) { // every change is found by polling, without any event
       Files.writeString(file, "polled " + i);
-      scheduler.advance(ReloadEngine.POLL_FALLBACK_INTERVAL);
+      scheduler.advance(WatchSupervisor.POLL_FALLBACK_INTERVAL);
       assertThat(action.lastContent()).containsEntry(file, "polled " + i);
     }
     assertThat(action.count()).isEqualTo(3);
@@ -220,7 +220,7 @@ class FaultInjectionTest {
       assertThat(log.text()).contains("fs.inotify.max_user_instances");
     }
     Files.writeString(file, "polled");
-    scheduler.advance(ReloadEngine.POLL_FALLBACK_INTERVAL);
+    scheduler.advance(WatchSupervisor.POLL_FALLBACK_INTERVAL);
     assertThat(action.lastContent()).containsEntry(file, "polled");
   }
 
@@ -234,7 +234,7 @@ class FaultInjectionTest {
       assertThat(log.text()).contains("fs.inotify.max_user_watches");
     }
     Files.writeString(file, "polled after the loss");
-    scheduler.advance(ReloadEngine.POLL_FALLBACK_INTERVAL);
+    scheduler.advance(WatchSupervisor.POLL_FALLBACK_INTERVAL);
     assertThat(action.lastContent()).containsEntry(file, "polled after the loss");
   }
 

@@ -85,7 +85,8 @@ class RandomizedEngineTest {
     private final int steps;
     private final Path mountDir;
     private final Path plain;
-    private final FakeScheduler scheduler = new FakeScheduler();
+    private final FakeScheduler scheduler =
+        new FakeScheduler(Clock.fixed(Instant.parse("2026-11-25T00:00:00Z"), ZoneOffset.UTC));
     private final FakeBackend backend = new FakeBackend();
     private final List<String> log = new ArrayList<>();
     private final List<Call> calls = new ArrayList<>();
@@ -122,8 +123,6 @@ class RandomizedEngineTest {
           .addPath(plain)
           .addAction(this::reload)
           .scheduler(scheduler)
-          .ticker(scheduler::nanoTime)
-          .clock(Clock.fixed(Instant.parse("2026-11-25T00:00:00Z"), ZoneOffset.UTC))
           .backend(backend)
           .debounce(DEBOUNCE)
           .maxDelay(Duration.ofSeconds(1))

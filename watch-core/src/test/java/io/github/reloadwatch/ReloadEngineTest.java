@@ -30,7 +30,8 @@ class ReloadEngineTest {
   @TempDir Path tmp;
   private Path dir;
   private Path file;
-  private final FakeScheduler scheduler = new FakeScheduler();
+  private final FakeScheduler scheduler =
+      new FakeScheduler(Clock.fixed(Instant.parse("2026-11-25T00:00:00Z"), ZoneOffset.UTC));
   private final FakeBackend backend = new FakeBackend();
   private final RecordingAction action = new RecordingAction();
   private final List<String> heard = new ArrayList<>();
@@ -54,7 +55,6 @@ class ReloadEngineTest {
     return FakeWatchers.builder(scheduler, backend)
         .addPath(dir)
         .addAction(action)
-        .clock(Clock.fixed(Instant.parse("2026-11-25T00:00:00Z"), ZoneOffset.UTC))
         .debounce(DEBOUNCE)
         .listener(new ReloadListener() {
           @Override
@@ -339,7 +339,7 @@ class ReloadEngineTest {
     start(builder());
     assertThat(watcher.status().watchErrors()).isEqualTo(1);
     Files.writeString(file, "polled");
-    scheduler.advance(ReloadEngine.POLL_FALLBACK_INTERVAL);
+    scheduler.advance(WatchSupervisor.POLL_FALLBACK_INTERVAL);
     assertThat(action.lastContent()).containsEntry(file, "polled");
   }
 
@@ -356,7 +356,7 @@ class ReloadEngineTest {
     // re-created with new content: found by the missing-path poll, watched again, reloaded
     Files.createDirectory(dir);
     Files.writeString(file, "v2");
-    scheduler.advance(ReloadEngine.MISSING_PATH_POLL);
+    scheduler.advance(Reconciler.MISSING_PATH_POLL);
     assertThat(backend.starts.size()).isGreaterThan(1);
     assertThat(action.lastContent()).containsEntry(file, "v2");
     assertThat(action.count()).isEqualTo(1);

@@ -86,7 +86,7 @@ class SnapshotTest {
     Files.delete(tmp.resolve("drop.yml"));
     Files.writeString(tmp.resolve("new.yml"), "n");
     Snapshot after = scan(tmp);
-    assertThat(ReloadEngine.diff(before, after)).containsExactly(
+    assertThat(Snapshot.diff(before, after)).containsExactly(
         new FileChange(tmp.resolve("drop.yml"), FileChange.Kind.REMOVED),
         new FileChange(tmp.resolve("edit.yml"), FileChange.Kind.MODIFIED),
         new FileChange(tmp.resolve("new.yml"), FileChange.Kind.ADDED));

@@ -142,9 +142,9 @@ final class Harness {
         }
       }
       rows.add(new Row("8 sidecar: RSS idle, start to /readyz", "< 64 MiB, < 1 s",
-          "see watch-examples/measure-sidecar.sh", "", "", "", "not measured here"));
+          "see watch-sidecar/measure-sidecar.sh", "", "", "", "not measured here"));
     } finally {
-      AtomicWriter.deleteTree(base);
+      KubeletMount.deleteTree(base);
     }
     String markdown = table(started, loadBefore, Proc.loadAverage());
     out.println();
@@ -237,10 +237,10 @@ final class Harness {
   private void reaction(String kind, Duration debounce) throws Exception {
     Path dir = freshDir("s1-" + kind + "-" + debounce.toMillis());
     Path file;
-    AtomicWriter writer = null;
+    KubeletMount writer = null;
     byte[] rules = content("rules", 300);
     if (kind.equals("swap")) {
-      writer = new AtomicWriter(dir, Map.of("config.yaml", content("v0", 500), "rules.yaml", rules));
+      writer = new KubeletMount(dir, Map.of("config.yaml", content("v0", 500), "rules.yaml", rules));
       file = dir.resolve("config.yaml");
     } else {
       file = dir.resolve("app.yml");
@@ -334,7 +334,7 @@ final class Harness {
 
   private void singleSymlinkedFile() throws Exception {
     Path dir = freshDir("s2");
-    AtomicWriter writer = new AtomicWriter(dir, Map.of("config.yaml", content("v0", 300)));
+    KubeletMount writer = new KubeletMount(dir, Map.of("config.yaml", content("v0", 300)));
     Path file = dir.resolve("config.yaml");
     int swaps = 100;
     int oursSeen = 0;
@@ -387,12 +387,12 @@ final class Harness {
     Path dir = freshDir("s3-mount");
     Path plain = freshDir("s3-plain");
     byte[] same = content("same", 400);
-    AtomicWriter writer = new AtomicWriter(dir, Map.of("config.yaml", same));
+    KubeletMount writer = new KubeletMount(dir, Map.of("config.yaml", same));
     Path file = plain.resolve("app.yml");
     Files.write(file, same);
     int reps = options.reps;
     Duration settle = Duration.ofMillis(50);
-    // a: the AtomicWriter's staging steps only (new version dir, ..data_tmp), then the commit
+    // a: the KubeletMount's staging steps only (new version dir, ..data_tmp), then the commit
     int stagingActions = 0;
     int stagingJdk = 0;
     int stagingInw = 0;
@@ -504,7 +504,7 @@ final class Harness {
   private void storm() throws Exception {
     Duration debounce = Duration.ofMillis(100);
     Path dir = freshDir("s4-storm");
-    AtomicWriter writer = new AtomicWriter(dir, Map.of("config.yaml", content("v0", 200)));
+    KubeletMount writer = new KubeletMount(dir, Map.of("config.yaml", content("v0", 200)));
     Path file = dir.resolve("config.yaml");
     int maxActions = 0;
     Stats latency = new Stats();

@@ -96,7 +96,7 @@ final class Soak {
     AtomicLong otherErrors = new AtomicLong();
     AtomicLong watchErrors = new AtomicLong();
 
-    AtomicWriter mount = new AtomicWriter(base.resolve("mount"),
+    KubeletMount mount = new KubeletMount(base.resolve("mount"),
         Map.of("a.yaml", Probe.utf8("a0\n"), "b.yaml", Probe.utf8("b0\n")));
     Path plain = Files.createDirectories(base.resolve("plain"));
     Path app = plain.resolve("app.yml");
@@ -214,7 +214,7 @@ final class Soak {
     out.print(verdict);
     Files.writeString(outFile, table, StandardCharsets.UTF_8);
     out.println("written to " + outFile.toAbsolutePath());
-    AtomicWriter.deleteTree(base);
+    KubeletMount.deleteTree(base);
     if (!converged || leaked > 0) {
       throw new IllegalStateException("soak failed: converged=" + converged + " leaked=" + leaked);
     }

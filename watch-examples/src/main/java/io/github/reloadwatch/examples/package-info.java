@@ -3,6 +3,7 @@
  * io.github.reloadwatch.examples.SettingsReloadExample} (in-process settings), {@link
  * io.github.reloadwatch.examples.ExporterExample} (a custom exporter's target list) and {@link
  * io.github.reloadwatch.examples.MultiTargetExample} (Prometheus and Alertmanager together). The
- * sidecar lives in {@code io.github.reloadwatch.examples.sidecar}.
+ * one-command demo is {@code io.github.reloadwatch.examples.demo.Demo}; the sidecar is its own
+ * module, {@code watch-sidecar}.
  */
 package io.github.reloadwatch.examples;

@@ -1,5 +1,7 @@
 package io.github.reloadwatch.examples.demo;
 
+import io.github.reloadwatch.AtomicWriter;
+import io.github.reloadwatch.AtomicWriter.FileProjection;
 import io.github.reloadwatch.ReloadEvent;
 import io.github.reloadwatch.ReloadListener;
 import io.github.reloadwatch.ReloadRejectedException;
@@ -14,6 +16,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,6 +27,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -55,13 +59,13 @@ public final class Demo implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Path folder = dir != null ? dir : Files.createTempDirectory("reloadwatch-demo-");
-    KubeletWriter kubelet = new KubeletWriter(folder.resolve("config"));
+    AtomicWriter kubelet = AtomicWriter.forDirectory(folder.resolve("config"));
     Target target = prometheus ? new PrometheusTarget(folder) : new BuiltInTarget();
     Path configDir = folder.resolve("config");
     String file = target.fileName();
 
     say("1. A Kubernetes-style ConfigMap folder at " + configDir + ":");
-    kubelet.publish(Map.of(file, target.config(1)));
+    publish(kubelet, file, target.config(1));
     say("   " + file + " -> ..data/" + file + ", ..data -> ..<timestamp>, as kubelet writes it.");
     AutoCloseable server = target.start(configDir.resolve(file));
     try {
@@ -78,20 +82,20 @@ public final class Demo implements Callable<Integer> {
         say("");
 
         say("Update: a new version 2, published kubelet-style (new dir, ..data swapped).");
-        kubelet.publish(Map.of(file, target.config(2)));
+        publish(kubelet, file, target.config(2));
         expect("reloaded", () -> "the server now reports version " + target.loaded());
 
-        say("Update: the same content again (kubelet re-syncs often).");
-        kubelet.publish(Map.of(file, target.config(2)));
+        say("Update: the same content again, as a new version (a re-apply or a restarted writer).");
+        publish(kubelet, file, target.config(2));
         expect("skipped", () -> "content unchanged, so no reload: the server was not bothered");
 
         say("Update: an invalid config.");
-        kubelet.publish(Map.of(file, target.invalidConfig()));
+        publish(kubelet, file, target.invalidConfig());
         expect("rejected", () -> "the server refused it and kept version " + target.loaded()
             + "; no retries until the content changes");
 
         say("Update: the config fixed, version 3.");
-        kubelet.publish(Map.of(file, target.config(3)));
+        publish(kubelet, file, target.config(3));
         expect("reloaded", () -> "the server now reports version " + target.loaded());
         say("");
         if (once) {
@@ -113,6 +117,24 @@ public final class Demo implements Callable<Integer> {
       server.close();
     }
     return 0;
+  }
+
+  /**
+   * Runs the demo; {@code --help} lists the options.
+   *
+   * @param args the command line
+   */
+  public static void main(String[] args) {
+    // the demo speaks in plain words on stdout; the library's own log lines stay quiet
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "error");
+    System.exit(new CommandLine(new Demo()).execute(args));
+  }
+
+  /** Publishes a version kubelet's way; unlike kubelet, even when the content is the same. */
+  private static void publish(AtomicWriter kubelet, String file, String content)
+      throws IOException {
+    kubelet.stage(List.of(FileProjection.of(file, content.getBytes(StandardCharsets.UTF_8))))
+        .commit();
   }
 
   private void say(String line) {

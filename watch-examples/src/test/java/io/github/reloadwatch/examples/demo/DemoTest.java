@@ -2,13 +2,13 @@ package io.github.reloadwatch.examples.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.reloadwatch.examples.sidecar.Sidecar;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /** Runs the README's first command (the scripted part) in process. */
 class DemoTest {
@@ -22,7 +22,7 @@ class DemoTest {
     int code;
     try {
       System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-      code = Sidecar.commandLine().execute("demo", "--once", "--dir", tmp.toString());
+      code = new CommandLine(new Demo()).execute("--once", "--dir", tmp.toString());
     } finally {
       System.setOut(original);
     }

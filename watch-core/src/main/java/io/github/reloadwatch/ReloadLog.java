@@ -1,0 +1,79 @@
+package io.github.reloadwatch;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The lines a watcher logs about its reloads, and how they describe one: reason, attempt, the
+ * first few changed files and the digests before and after, never file content.
+ */
+final class ReloadLog {
+
+  private static final Logger logger = LoggerFactory.getLogger(ReloadWatcher.class);
+  private static final int CHANGES_SHOWN = 5;
+
+  private ReloadLog() {}
+
+  static void reloaded(ReloadDecision.Attempt attempt, Duration took) {
+    logger.info("reloaded ({}) in {} ms", describe(attempt), took.toMillis());
+  }
+
+  static void dryRun(ReloadDecision.Attempt attempt) {
+    logger.info("dry run: would reload ({})", describe(attempt));
+  }
+
+  static void skipped(Snapshot snapshot) {
+    logger.debug("content unchanged ({}); no reload", snapshot.shortDigest());
+  }
+
+  static void waiting(String why) {
+    logger.debug("{}", why);
+  }
+
+  static void rejected(ReloadDecision.Attempt attempt, String why) {
+    logger.warn("reload rejected ({}): {}; not retried until the content changes",
+        describe(attempt), why);
+  }
+
+  static void failed(ReloadDecision.Attempt attempt, Throwable failure, Optional<Duration> retryIn,
+      boolean closing, RetryPolicy policy) {
+    String next = closing
+        ? "not retried: the watcher is closing"
+        : retryIn.map(d -> "retrying in " + d.toMillis() + " ms")
+            .orElse("giving up until the content changes (" + policy + ")");
+    if (failure instanceof IOException || failure instanceof InterruptedException) {
+      logger.warn("reload failed ({}): {}; {}", describe(attempt), failure.toString(), next);
+    } else {
+      logger.warn("reload failed ({}): {}; {}", describe(attempt), failure.toString(), next,
+          failure);
+    }
+  }
+
+  /** {@code change: modified a.yml, added b.yml, digest 1234abcd5678 -> 9abc...}. */
+  static String describe(ReloadDecision.Attempt attempt) {
+    ReloadEvent event = attempt.event();
+    StringBuilder changes = new StringBuilder();
+    int shown = 0;
+    for (FileChange change : event.changes()) {
+      if (shown++ == CHANGES_SHOWN) {
+        changes.append(", +").append(event.changes().size() - CHANGES_SHOWN).append(" more");
+        break;
+      }
+      if (changes.length() > 0) {
+        changes.append(", ");
+      }
+      changes.append(change.kind().name().toLowerCase(Locale.ROOT))
+          .append(' ')
+          .append(change.path().getFileName());
+    }
+    return event.reason().name().toLowerCase(Locale.ROOT)
+        + (event.attempt() > 1 ? " attempt " + event.attempt() : "")
+        + (changes.length() > 0 ? ": " + changes : "")
+        + ", digest " + attempt.previous().shortDigest() + " -> "
+        + event.snapshot().shortDigest();
+  }
+}

@@ -1,7 +1,7 @@
 package io.github.reloadwatch.http;
 
 import java.net.URI;
-import java.util.Objects;
+import java.util.Set;
 
 /**
  * The Alertmanager preset: {@code POST <base>/-/reload}, with a 500 (the new configuration does
@@ -23,6 +23,9 @@ import java.util.Objects;
  */
 public final class AlertmanagerReload {
 
+  /** Everything the action knows about Alertmanager. */
+  static final Preset PRESET = new Strategy();
+
   private AlertmanagerReload() {}
 
   /**
@@ -34,10 +37,41 @@ public final class AlertmanagerReload {
    * @throws IllegalArgumentException if it is not an absolute http(s) URI
    */
   public static HttpReloadAction.Builder at(URI base) {
-    Objects.requireNonNull(base, "base cannot be null");
-    return HttpReloadAction.builder()
-        .uri(Verifier.resolve(Verifier.checkBase(base), "-/reload"))
-        .rejectStatus(500)
-        .preset(HttpReloadAction.Preset.ALERTMANAGER, base);
+    return HttpReloadAction.builder().preset(PRESET, base);
+  }
+
+  /** How Alertmanager is special: its route prefix, and its reload metrics for verification. */
+  private static final class Strategy implements Preset {
+
+    @Override
+    public String name() {
+      return "alertmanager";
+    }
+
+    @Override
+    public String reloadPath() {
+      return "-/reload";
+    }
+
+    /** A 500 to {@code /-/reload}: the configuration does not load, and Alertmanager keeps the old. */
+    @Override
+    public Set<Integer> rejectStatuses() {
+      return Set.of(500);
+    }
+
+    @Override
+    public String explain(Response r) {
+      if (r.status() == 404) {
+        return "the URL is wrong; check the path (for Alertmanager behind --web.route-prefix,"
+            + " include the prefix in the base URI): " + r.excerpt();
+      }
+      return null;
+    }
+
+    /** {@code GET <base>/metrics}: the last reload succeeded, no earlier than the attempt. */
+    @Override
+    public void verify(Verification verification) throws HttpReloadException {
+      ReloadMetrics.confirm(verification, "Alertmanager", "alertmanager");
+    }
   }
 }

@@ -2,7 +2,6 @@ package io.github.reloadwatch.http;
 
 import io.github.reloadwatch.ReloadFailedException;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -24,17 +23,22 @@ import java.util.Objects;
  *     .build();
  * }</pre>
  *
- * <p>{@link Kind#REJECTED} failures reach the watcher wrapped in a {@link
- * io.github.reloadwatch.ReloadRejectedException}, so they are not retried until the content
- * changes; the other kinds are retried with backoff, no sooner than {@link #retryAfter()}.
+ * <p>Only {@link HttpReloadAction} creates these. {@link Kind#REJECTED} failures always reach the
+ * watcher wrapped in a {@link io.github.reloadwatch.ReloadRejectedException}, so they are not
+ * retried until the content changes; the other kinds are retried with backoff, no sooner than
+ * {@link #retryAfter()}. An attempt that was not made because the circuit breaker is open fails
+ * with a {@link CircuitOpenException} instead.
  *
  * <p>Instances are immutable.
  *
  * @since 0.1.0
  */
-public class HttpReloadException extends ReloadFailedException {
+public final class HttpReloadException extends ReloadFailedException {
 
   private static final long serialVersionUID = 1L;
+
+  /** The outcome of a verification that could not confirm the reload. */
+  static final String NOT_CONFIRMED = "not confirmed";
 
   /** How the watcher should treat a failure. */
   public enum Kind {
@@ -56,31 +60,7 @@ public class HttpReloadException extends ReloadFailedException {
   /** False if the attempt failed before a request was sent (credential or TLS files). */
   private final boolean requestSent;
 
-  /**
-   * Creates an exception.
-   *
-   * @param message what failed and what to do; must not contain secrets
-   * @param kind how the watcher should treat it
-   * @param statusCode the HTTP status, or 0 if no response was received
-   * @param cause the underlying exception, or null
-   * @param retryAfter the least time before the next attempt, or null
-   * @throws NullPointerException if {@code kind} is null
-   * @throws IllegalArgumentException if {@code statusCode} is neither 0 nor 100-599, or {@code
-   *     retryAfter} is negative
-   */
-  public HttpReloadException(
-      String message, Kind kind, int statusCode, Throwable cause, Duration retryAfter) {
-    this(message, kind, statusCode, cause, retryAfter,
-        statusCode > 0 ? String.valueOf(statusCode) : kind.name().toLowerCase(Locale.ROOT),
-        true);
-  }
-
-  HttpReloadException(String message, Kind kind, int statusCode, Throwable cause,
-      Duration retryAfter, String outcome) {
-    this(message, kind, statusCode, cause, retryAfter, outcome, true);
-  }
-
-  HttpReloadException(String message, Kind kind, int statusCode, Throwable cause,
+  private HttpReloadException(String message, Kind kind, int statusCode, Throwable cause,
       Duration retryAfter, String outcome, boolean requestSent) {
     super(message, cause, retryAfter);
     this.kind = Objects.requireNonNull(kind, "kind cannot be null");
@@ -90,6 +70,30 @@ public class HttpReloadException extends ReloadFailedException {
     this.statusCode = statusCode;
     this.outcome = outcome;
     this.requestSent = requestSent;
+  }
+
+  /** A failure read from a response's status; {@code retryAfter} may be null. */
+  static HttpReloadException answered(
+      Kind kind, String message, int statusCode, Duration retryAfter) {
+    return new HttpReloadException(message, kind, statusCode, null, retryAfter,
+        String.valueOf(statusCode), true);
+  }
+
+  /** A request that was sent but got no usable response: connection, timeout, TLS, abort. */
+  static HttpReloadException noResponse(
+      Kind kind, String message, Throwable cause, String outcome) {
+    return new HttpReloadException(message, kind, 0, cause, null, outcome, true);
+  }
+
+  /** A failure before any request was sent: an unusable credential or TLS file. */
+  static HttpReloadException notSent(String message, Throwable cause, String outcome) {
+    return new HttpReloadException(message, Kind.MISCONFIGURATION, 0, cause, null, outcome, false);
+  }
+
+  /** A verification that could not confirm that the target loaded its configuration. */
+  static HttpReloadException notConfirmed(String message) {
+    return new HttpReloadException("reload not confirmed: " + message, Kind.TRANSIENT, 0, null,
+        null, NOT_CONFIRMED, true);
   }
 
   /**

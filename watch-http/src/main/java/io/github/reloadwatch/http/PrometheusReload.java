@@ -1,7 +1,15 @@
 package io.github.reloadwatch.http;
 
 import java.net.URI;
-import java.util.Objects;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Prometheus preset: {@code POST <base>/-/reload}, with a 500 (the new configuration does not
@@ -27,6 +35,11 @@ import java.util.Objects;
  */
 public final class PrometheusReload {
 
+  private static final Logger logger = LoggerFactory.getLogger(HttpReloadAction.class);
+
+  /** Everything the action knows about Prometheus. */
+  static final Preset PRESET = new Strategy();
+
   private PrometheusReload() {}
 
   /**
@@ -39,10 +52,82 @@ public final class PrometheusReload {
    * @throws IllegalArgumentException if it is not an absolute http(s) URI
    */
   public static HttpReloadAction.Builder at(URI base) {
-    Objects.requireNonNull(base, "base cannot be null");
-    return HttpReloadAction.builder()
-        .uri(Verifier.resolve(Verifier.checkBase(base), "-/reload"))
-        .rejectStatus(500)
-        .preset(HttpReloadAction.Preset.PROMETHEUS, base);
+    return HttpReloadAction.builder().preset(PRESET, base);
+  }
+
+  /**
+   * How Prometheus is special: its lifecycle flag, its route prefix, and its runtime information
+   * for verification.
+   */
+  private static final class Strategy implements Preset {
+
+    private static final Pattern RELOAD_SUCCESS =
+        Pattern.compile("\"reloadConfigSuccess\"\\s*:\\s*(true|false)");
+    private static final Pattern LAST_CONFIG_TIME =
+        Pattern.compile("\"lastConfigTime\"\\s*:\\s*\"([^\"]+)\"");
+
+    @Override
+    public String name() {
+      return "prometheus";
+    }
+
+    @Override
+    public String reloadPath() {
+      return "-/reload";
+    }
+
+    /** A 500 to {@code /-/reload}: the configuration does not load, and Prometheus keeps the old. */
+    @Override
+    public Set<Integer> rejectStatuses() {
+      return Set.of(500);
+    }
+
+    @Override
+    public String explain(Response r) {
+      if (r.status() == 403
+          && r.body().toLowerCase(Locale.ROOT).contains("lifecycle api is not enabled")) {
+        return "the lifecycle API is not enabled; start Prometheus with --web.enable-lifecycle so"
+            + " that POST /-/reload works";
+      }
+      if (r.status() == 404) {
+        return "the URL is wrong; check the path (for Prometheus behind --web.route-prefix,"
+            + " include the prefix in the base URI): " + r.excerpt();
+      }
+      return null;
+    }
+
+    /**
+     * {@code GET <base>/api/v1/status/runtimeinfo}: {@code reloadConfigSuccess} must be true and
+     * {@code lastConfigTime} (whole seconds) no older than the attempt. Where that endpoint is
+     * missing (404, before Prometheus 2.x), the same two values from {@code /metrics}.
+     */
+    @Override
+    public void verify(Verification verification) throws HttpReloadException {
+      Response r = verification.get("api/v1/status/runtimeinfo");
+      if (r.status() == 404) {
+        logger.debug("{} answered 404; reading /metrics instead", r.uri());
+        ReloadMetrics.confirm(verification, "Prometheus", "prometheus");
+        return;
+      }
+      Verification.requireOk(r);
+      Matcher success = RELOAD_SUCCESS.matcher(r.body());
+      Matcher time = LAST_CONFIG_TIME.matcher(r.body());
+      if (!success.find() || !time.find()) {
+        throw HttpReloadException.notConfirmed(r.uri() + " has no reloadConfigSuccess and"
+            + " lastConfigTime; is this Prometheus 2.x or later?");
+      }
+      if (!Boolean.parseBoolean(success.group(1))) {
+        throw HttpReloadException.notConfirmed(
+            "Prometheus reports reloadConfigSuccess=false after answering the reload");
+      }
+      Instant last;
+      try {
+        last = OffsetDateTime.parse(time.group(1)).toInstant();
+      } catch (DateTimeParseException e) {
+        throw HttpReloadException.notConfirmed(
+            r.uri() + " has an unreadable lastConfigTime (" + time.group(1) + ")");
+      }
+      verification.confirmLoadedSince("Prometheus", last);
+    }
   }
 }

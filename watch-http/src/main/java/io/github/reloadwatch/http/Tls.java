@@ -11,6 +11,7 @@ import java.security.KeyFactory;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
@@ -18,11 +19,12 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /** Builds an {@link SSLContext} from PEM files: a CA bundle, and a client certificate and key. */
@@ -48,7 +50,7 @@ final class Tls {
         tmf.init(store);
         trust = tmf.getTrustManagers();
       }
-      javax.net.ssl.KeyManager[] keys = null;
+      KeyManager[] keys = null;
       if (clientCert != null) {
         char[] password = new char[0];
         KeyStore store = KeyStore.getInstance("PKCS12");
@@ -73,7 +75,7 @@ final class Tls {
     Collection<? extends Certificate> found;
     try (InputStream in = Files.newInputStream(pem)) {
       found = CertificateFactory.getInstance("X.509").generateCertificates(in);
-    } catch (java.security.cert.CertificateException e) {
+    } catch (CertificateException e) {
       throw new IOException("[" + pem + "] holds no readable PEM certificate: " + e.getMessage(), e);
     }
     if (found.isEmpty()) {

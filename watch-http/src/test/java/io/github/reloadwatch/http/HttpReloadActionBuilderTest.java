@@ -160,6 +160,13 @@ class HttpReloadActionBuilderTest {
   }
 
   @Test
+  void scheduler_null() {
+    assertThatThrownBy(() -> valid().scheduler(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("scheduler cannot be null");
+  }
+
+  @Test
   void basicAuth_usernameWithColon() {
     assertThatThrownBy(() -> valid().basicAuth("a:b", Path.of("pw")))
         .isInstanceOf(IllegalArgumentException.class)

@@ -1,12 +1,15 @@
 package io.github.reloadwatch.http;
 
-import io.github.reloadwatch.testing.LogCapture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.assertj.core.groups.Tuple.tuple;
 import static org.awaitility.Awaitility.await;
 
 import io.github.reloadwatch.ReloadFailedException;
 import io.github.reloadwatch.ReloadRejectedException;
+import io.github.reloadwatch.testing.FakeScheduler;
+import io.github.reloadwatch.testing.LogCapture;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -18,10 +21,12 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -32,6 +37,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -165,7 +171,7 @@ class HttpReloadActionTest {
     server.answer(r -> r.path().equals("/api/v1/status/runtimeinfo")
         ? TestServer.Reply.of(200, runtimeInfo(true, NOW)) : TestServer.Reply.of(200, ""));
     URI base = URI.create("http://admin:" + TOKEN + "@127.0.0.1:" + server.port());
-    HttpReloadAction a = build(PrometheusReload.at(base).verify(true).clock(Clock.at(NOW)));
+    HttpReloadAction a = build(PrometheusReload.at(base).verify(true).scheduler(timeAt(NOW)));
     a.reload(Events.attempt(1));
     assertThat(server.requests).extracting(TestServer.Request::path)
         .containsExactly("/-/reload", "/api/v1/status/runtimeinfo");
@@ -225,9 +231,9 @@ class HttpReloadActionTest {
     }
     String target = "POST http://127.0.0.1:" + server.port() + "/-/reload";
     assertThat(text)
-        .containsPattern("INFO .*HttpReloadAction - " + java.util.regex.Pattern.quote(target)
+        .containsPattern("INFO .*HttpReloadAction - " + Pattern.quote(target)
             + " -> 200 OK in \\d+ ms \\(attempt 1\\)")
-        .containsPattern("INFO .*HttpReloadAction - " + java.util.regex.Pattern.quote(target)
+        .containsPattern("INFO .*HttpReloadAction - " + Pattern.quote(target)
             + " -> 401 Unauthorized in \\d+ ms \\(attempt 2\\)")
         .contains("DEBUG") // the detail lines were checked too
         .doesNotContain(TOKEN)
@@ -276,7 +282,7 @@ class HttpReloadActionTest {
     String in90s = DateTimeFormatter.RFC_1123_DATE_TIME.format(
         NOW.plusSeconds(90).atOffset(ZoneOffset.UTC));
     server.answer(r -> new TestServer.Reply(429, "slow down", Map.of("Retry-After", in90s)));
-    assertThatThrownBy(() -> build(reload().clock(Clock.at(NOW))).reload(Events.attempt(1)))
+    assertThatThrownBy(() -> build(reload().scheduler(timeAt(NOW))).reload(Events.attempt(1)))
         .isInstanceOfSatisfying(HttpReloadException.class, e -> {
           assertThat(e.kind()).isEqualTo(HttpReloadException.Kind.TRANSIENT);
           assertThat(e.retryAfter()).hasValueSatisfying(d ->
@@ -301,7 +307,7 @@ class HttpReloadActionTest {
             e -> assertThat(e.kind()).isEqualTo(HttpReloadException.Kind.MISCONFIGURATION))
         .hasMessageContaining("404")
         .hasMessageContaining("the URL is wrong")
-        .hasMessageContaining("--web.route-prefix");
+        .hasMessageNotContaining("Prometheus"); // a plain action knows no server's flags
     server.answer(405, "");
     assertThatThrownBy(() -> a.reload(Events.attempt(2)))
         .hasMessageContaining("405")
@@ -323,6 +329,32 @@ class HttpReloadActionTest {
           assertThat(e.statusCode()).isEqualTo(403);
         })
         .hasMessageContaining("--web.enable-lifecycle");
+  }
+
+  @Test
+  void presetNotFound_namesTheRoutePrefix() {
+    server.answer(404, "404 page not found");
+    assertThatThrownBy(() -> build(PrometheusReload.at(server.uri("/prom"))).reload(Events.attempt(1)))
+        .isInstanceOfSatisfying(HttpReloadException.class,
+            e -> assertThat(e.kind()).isEqualTo(HttpReloadException.Kind.MISCONFIGURATION))
+        .hasMessageContaining("404")
+        .hasMessageContaining("the URL is wrong")
+        .hasMessageContaining("--web.route-prefix")
+        .hasMessageContaining("404 page not found");
+    action.close();
+    assertThatThrownBy(() -> build(AlertmanagerReload.at(server.uri("/am"))).reload(Events.attempt(1)))
+        .hasMessageContaining("for Alertmanager behind --web.route-prefix");
+  }
+
+  @Test
+  void lifecycleMessageFromAPlainAction_isTheGenericForbidden() {
+    server.answer(403, "Lifecycle API is not enabled.");
+    assertThatThrownBy(() -> build(reload()).reload(Events.attempt(1)))
+        .isInstanceOfSatisfying(HttpReloadException.class,
+            e -> assertThat(e.kind()).isEqualTo(HttpReloadException.Kind.MISCONFIGURATION))
+        .hasMessageContaining("forbidden; check the credentials")
+        .hasMessageContaining("Lifecycle API is not enabled.") // the server's words, as an excerpt
+        .hasMessageNotContaining("--web.enable-lifecycle");
   }
 
   @Test
@@ -436,6 +468,68 @@ class HttpReloadActionTest {
   }
 
   @Test
+  void attemptTimeout_firesOnFakeTime() throws Exception {
+    // given: a server that holds its answer, and an action on fake time
+    FakeScheduler time = new FakeScheduler();
+    server.answer(r -> {
+      try {
+        release.await(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return TestServer.Reply.of(200, "late");
+    });
+    HttpReloadAction a = build(reload().attemptTimeout(Duration.ofSeconds(60)).scheduler(time));
+    ExecutorService reloadThread = Executors.newSingleThreadExecutor();
+    try (LogCapture logs = new LogCapture()) {
+      Future<?> running = reloadThread.submit(() -> {
+        a.reload(Events.attempt(1));
+        return null;
+      });
+      await().atMost(Duration.ofSeconds(10))
+          .until(() -> server.requests.size() == 1 && time.pendingTasks() == 1);
+
+      // when: fake time moves up to, then onto, the deadline
+      time.advance(Duration.ofSeconds(59));
+      assertThat(running).isNotDone();
+      time.advance(Duration.ofSeconds(1));
+
+      // then: the request is cancelled and the attempt fails as timed out, 60 fake seconds long
+      assertThatThrownBy(() -> running.get(10, TimeUnit.SECONDS))
+          .isInstanceOf(ExecutionException.class)
+          .cause().isInstanceOfSatisfying(HttpReloadException.class,
+              e -> assertThat(e.kind()).isEqualTo(HttpReloadException.Kind.TRANSIENT))
+          .hasMessageContaining("did not complete within the attempt timeout of 60000 ms");
+      assertThat(logs.text()).contains("-> attempt timed out in 60000 ms (attempt 1)");
+      time.assertIdle();
+    } finally {
+      reloadThread.shutdownNow();
+    }
+  }
+
+  @Test
+  void attemptTimeout_boundsVerificationByWhatIsLeft_onFakeTime() {
+    // given: a reload that takes 59 of the 60 fake seconds, and a verification that takes more
+    FakeScheduler time = new FakeScheduler();
+    server.answer(r -> {
+      time.advance(Duration.ofSeconds(r.path().equals("/-/reload") ? 59 : 1));
+      return TestServer.Reply.of(200, runtimeInfo(true, time.instant()));
+    });
+    HttpReloadAction a = build(PrometheusReload.at(server.uri("")).verify(true)
+        .attemptTimeout(Duration.ofSeconds(60)).scheduler(time));
+
+    // then: the verification request gets the one second left, and is cancelled when it is up
+    assertThatThrownBy(() -> a.reload(Events.attempt(1)))
+        .isInstanceOfSatisfying(HttpReloadException.class,
+            e -> assertThat(e.kind()).isEqualTo(HttpReloadException.Kind.TRANSIENT))
+        .hasMessageContaining("/api/v1/status/runtimeinfo did not complete within the attempt"
+            + " timeout of 60000 ms");
+    assertThat(server.requests).extracting(TestServer.Request::path)
+        .containsExactly("/-/reload", "/api/v1/status/runtimeinfo");
+    time.assertIdle();
+  }
+
+  @Test
   void connectionRefused_isTransient() throws IOException {
     int port;
     try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -488,9 +582,9 @@ class HttpReloadActionTest {
 
   @Test
   void circuitBreaker_opensAfterThreeTransientFailures_thenLetsOneProbeThrough() throws Exception {
-    MutableClock clock = new MutableClock(NOW);
+    FakeScheduler time = new FakeScheduler();
     server.answer(503, "down");
-    HttpReloadAction a = build(reload().circuitOpenDuration(Duration.ofSeconds(30)).clock(clock));
+    HttpReloadAction a = build(reload().circuitOpenDuration(Duration.ofSeconds(30)).scheduler(time));
     for (int i = 1; i <= 3; i++) {
       int attempt = i;
       assertThatThrownBy(() -> a.reload(Events.attempt(attempt)))
@@ -498,29 +592,66 @@ class HttpReloadActionTest {
     }
 
     // open: nothing is sent, and the hint is the time left
-    clock.advance(Duration.ofSeconds(10));
+    time.advance(Duration.ofSeconds(10));
     assertThatThrownBy(() -> a.reload(Events.attempt(4)))
-        .isExactlyInstanceOf(ReloadFailedException.class)
+        .isExactlyInstanceOf(CircuitOpenException.class)
+        .isInstanceOf(ReloadFailedException.class)
         .hasMessageContaining("circuit breaker open")
         .satisfies(e -> assertThat(((ReloadFailedException) e).retryAfter())
             .contains(Duration.ofSeconds(20)));
     assertThat(server.requests).hasSize(3);
 
     // half-open: one probe; it fails, so the circuit opens again for the full time
-    clock.advance(Duration.ofSeconds(20).plusMillis(1));
+    time.advance(Duration.ofSeconds(20).plusMillis(1));
     assertThatThrownBy(() -> a.reload(Events.attempt(5))).isInstanceOf(HttpReloadException.class);
     assertThat(server.requests).hasSize(4);
     assertThatThrownBy(() -> a.reload(Events.attempt(6)))
-        .isExactlyInstanceOf(ReloadFailedException.class)
+        .isExactlyInstanceOf(CircuitOpenException.class)
         .satisfies(e -> assertThat(((ReloadFailedException) e).retryAfter())
             .contains(Duration.ofSeconds(30)));
 
     // the next probe succeeds and closes the circuit
-    clock.advance(Duration.ofSeconds(31));
+    time.advance(Duration.ofSeconds(31));
     server.answer(200, "ok");
     a.reload(Events.attempt(7));
     a.reload(Events.attempt(8));
     assertThat(server.requests).hasSize(6);
+    time.assertIdle(); // every request's deadline timer was cancelled
+  }
+
+  @Test
+  void circuitOpen_isItsOwnType_soListenersCanTellNotCalledFromFailed() throws Exception {
+    // given: a target that failed transiently three times in a row
+    FakeScheduler time = new FakeScheduler();
+    server.answer(503, "down");
+    HttpReloadAction a = build(reload().scheduler(time));
+    for (int i = 1; i <= 3; i++) {
+      int attempt = i;
+      assertThatThrownBy(() -> a.reload(Events.attempt(attempt)))
+          .isInstanceOf(HttpReloadException.class);
+    }
+
+    // when
+    Throwable notCalled;
+    String text;
+    try (LogCapture logs = new LogCapture()) {
+      notCalled = catchThrowable(() -> a.reload(Events.attempt(4)));
+      text = logs.text();
+    }
+
+    // then
+    assertThat(notCalled)
+        .isInstanceOf(CircuitOpenException.class)
+        .isInstanceOf(ReloadFailedException.class)
+        .isNotInstanceOf(HttpReloadException.class)
+        .hasMessage("POST http://127.0.0.1:" + server.port() + "/-/reload failed repeatedly, so it"
+            + " is not called for another 30000 ms (circuit breaker open); then one probe goes"
+            + " through");
+    assertThat(((CircuitOpenException) notCalled).retryAfter())
+        .contains(HttpReloadAction.DEFAULT_CIRCUIT_OPEN_DURATION);
+    assertThat(text).contains("-> not called, circuit breaker open for another 30000 ms in 0 ms"
+        + " (attempt 4)");
+    assertThat(server.requests).hasSize(3);
   }
 
   @Test
@@ -540,22 +671,22 @@ class HttpReloadActionTest {
   static String runtimeInfo(boolean success, Instant lastConfig) {
     return "{\"status\":\"success\",\"data\":{\"startTime\":\"2026-03-01T11:00:00.123Z\","
         + "\"CWD\":\"/\",\"reloadConfigSuccess\":" + success + ",\"lastConfigTime\":\""
-        + lastConfig.truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + "\","
+        + lastConfig.truncatedTo(ChronoUnit.SECONDS) + "\","
         + "\"corruptionCount\":0,\"goroutineCount\":42}}";
   }
 
   private HttpReloadAction prometheusAnswering(String runtimeInfoBody) {
     server.answer(r -> r.path().equals("/prom/api/v1/status/runtimeinfo")
         ? TestServer.Reply.of(200, runtimeInfoBody) : TestServer.Reply.of(200, ""));
-    return build(PrometheusReload.at(server.uri("/prom")).verify(true).clock(Clock.at(NOW)));
+    return build(PrometheusReload.at(server.uri("/prom")).verify(true).scheduler(timeAt(NOW)));
   }
 
   @Test
   void prometheusVerification_readsRuntimeInfoBelowTheRoutePrefix() throws Exception {
     prometheusAnswering(runtimeInfo(true, NOW)).reload(Events.attempt(1));
     assertThat(server.requests).extracting(TestServer.Request::method, TestServer.Request::path)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple("POST", "/prom/-/reload"),
-            org.assertj.core.groups.Tuple.tuple("GET", "/prom/api/v1/status/runtimeinfo"));
+        .containsExactly(tuple("POST", "/prom/-/reload"),
+            tuple("GET", "/prom/api/v1/status/runtimeinfo"));
     assertThat(action.toString()).contains("preset=prometheus").contains("verify");
   }
 
@@ -586,7 +717,7 @@ class HttpReloadActionTest {
       default -> TestServer.Reply.of(404, "404 page not found");
     });
     build(PrometheusReload.at(server.uri("")).verify(true)
-        .clock(Clock.at(Instant.ofEpochSecond(1_772_870_400L)))).reload(Events.attempt(1));
+        .scheduler(timeAt(Instant.ofEpochSecond(1_772_870_400L)))).reload(Events.attempt(1));
     assertThat(server.requests).extracting(TestServer.Request::path)
         .containsExactly("/-/reload", "/api/v1/status/runtimeinfo", "/metrics");
   }
@@ -607,7 +738,7 @@ class HttpReloadActionTest {
             + "alertmanager_config_last_reload_success_timestamp_seconds "
             + NOW.getEpochSecond() + "e0\n")
         : TestServer.Reply.of(200, ""));
-    build(AlertmanagerReload.at(server.uri("")).verify(true).clock(Clock.at(NOW)))
+    build(AlertmanagerReload.at(server.uri("")).verify(true).scheduler(timeAt(NOW)))
         .reload(Events.attempt(1));
     assertThat(server.requests).extracting(TestServer.Request::path)
         .containsExactly("/-/reload", "/metrics");
@@ -620,7 +751,7 @@ class HttpReloadActionTest {
             + "alertmanager_config_last_reload_success_timestamp_seconds 1.6e9\n")
         : TestServer.Reply.of(200, ""));
     assertThatThrownBy(() -> build(AlertmanagerReload.at(server.uri("")).verify(true)
-            .clock(Clock.at(NOW))).reload(Events.attempt(1)))
+            .scheduler(timeAt(NOW))).reload(Events.attempt(1)))
         .isInstanceOf(HttpReloadException.class)
         .hasMessageContaining("reload not confirmed");
   }
@@ -680,12 +811,8 @@ class HttpReloadActionTest {
         .contains("POST http://am:9093/-/reload");
   }
 
-  /** Fixed clocks. */
-  static final class Clock {
-    private Clock() {}
-
-    static java.time.Clock at(Instant instant) {
-      return java.time.Clock.fixed(instant, ZoneOffset.UTC);
-    }
+  /** Fake time whose wall clock stands still at {@code now}, for timestamps compared with it. */
+  static FakeScheduler timeAt(Instant now) {
+    return new FakeScheduler(Clock.fixed(now, ZoneOffset.UTC));
   }
 }

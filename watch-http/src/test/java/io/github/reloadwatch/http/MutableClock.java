@@ -6,7 +6,10 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock the test thread moves forward, for the circuit breaker and verification. */
+/**
+ * A wall clock the test thread steps, forward or back, independently of the monotonic time of a
+ * {@code FakeScheduler} built on it: to show that intervals never follow the wall clock.
+ */
 final class MutableClock extends Clock {
 
   private volatile Instant now;

@@ -1,13 +1,14 @@
 package io.github.reloadwatch.http;
 
-import io.github.reloadwatch.testing.LogCapture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.reloadwatch.testing.ConfigMapFixture;
+import io.github.reloadwatch.testing.LogCapture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,7 +42,7 @@ class TlsTest {
   }
 
   private HttpReloadAction start(boolean needClientAuth, String host,
-      java.util.function.UnaryOperator<HttpReloadAction.Builder> options) throws Exception {
+      UnaryOperator<HttpReloadAction.Builder> options) throws Exception {
     server = TestServer.https(certs.serverContext(), needClientAuth);
     action = options.apply(HttpReloadAction.builder()
         .uri(server.uri("https", host, "/-/reload"))).build();

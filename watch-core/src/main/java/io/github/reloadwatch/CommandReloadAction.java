@@ -1,6 +1,8 @@
 package io.github.reloadwatch;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -29,8 +31,12 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>The command gets the environment variables {@code RELOADWATCH_REASON} (for example {@code
- * CHANGE}), {@code RELOADWATCH_DIGEST} (the snapshot digest) and {@code RELOADWATCH_CHANGED} (the
- * changed paths, one per line). Its standard output and error are logged at INFO, line by line. Exit
+ * CHANGE}), {@code RELOADWATCH_DIGEST} (the snapshot digest), {@code RELOADWATCH_CHANGED_FILE} (a
+ * file listing the paths changed since the last applied snapshot, one per line, deleted after the
+ * command) and {@code RELOADWATCH_CHANGED} (the same list, unless it is longer than 32 KiB: then
+ * it is empty and {@code RELOADWATCH_CHANGED_TRUNCATED} is {@code true}, since the OS refuses long
+ * environment strings). Its standard output and error are logged at INFO, line by line,
+ * with every value the watcher substituted into rendered outputs redacted. Exit
  * code 0 is success; a code listed with {@link Builder#rejectOnExitCode(int...)} is a rejection (not
  * retried); any other code, or running past the timeout, is a failure (retried).
  *
@@ -45,6 +51,9 @@ public final class CommandReloadAction implements ReloadAction {
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
   private static final Logger logger = LoggerFactory.getLogger(CommandReloadAction.class);
+
+  /** The longest list passed in {@code RELOADWATCH_CHANGED}; longer ones only in the file. */
+  static final int CHANGED_LIMIT = 32 * 1024;
 
   private final List<String> command;
   private final Duration timeout;
@@ -95,16 +104,30 @@ public final class CommandReloadAction implements ReloadAction {
     Map<String, String> env = new LinkedHashMap<>(environment);
     env.put("RELOADWATCH_REASON", event.reason().name());
     env.put("RELOADWATCH_DIGEST", event.snapshot().digest());
-    env.put("RELOADWATCH_CHANGED",
-        event.changes().stream().map(c -> c.path().toString()).collect(Collectors.joining("\n")));
-    ProcessRunner.Outcome outcome = ProcessRunner.run(command, timeout, workingDirectory, env);
+    String changed =
+        event.changes().stream().map(c -> c.path().toString()).collect(Collectors.joining("\n"));
+    Path changedFile = Files.createTempFile("reloadwatch-changed-", ".txt");
+    ProcessRunner.Outcome outcome;
+    try {
+      Files.writeString(changedFile, changed.isEmpty() ? "" : changed + "\n",
+          StandardCharsets.UTF_8);
+      env.put("RELOADWATCH_CHANGED_FILE", changedFile.toString());
+      // one environment string may not exceed 128 KiB on Linux ("Argument list too long")
+      boolean fits = changed.length() <= CHANGED_LIMIT;
+      env.put("RELOADWATCH_CHANGED", fits ? changed : "");
+      env.put("RELOADWATCH_CHANGED_TRUNCATED", fits ? "false" : "true");
+      outcome = ProcessRunner.run(command, timeout, workingDirectory, env);
+    } finally {
+      Files.deleteIfExists(changedFile);
+    }
     String program = ProcessRunner.program(command);
-    outcome.output().lines().forEach(line -> logger.info("{}: {}", program, line));
+    String output = event.snapshot().redact(outcome.output());
+    output.lines().forEach(line -> logger.info("{}: {}", program, line));
     if (outcome.exitCode() == 0) {
       return;
     }
     String message = program + " exited with code " + outcome.exitCode()
-        + ProcessRunner.summary(outcome.output());
+        + ProcessRunner.summary(output);
     if (rejectExitCodes.contains(outcome.exitCode())) {
       throw new ReloadRejectedException(message);
     }

@@ -71,7 +71,7 @@ public final class CommandValidator implements Validator {
     }
     ProcessRunner.Outcome outcome = ProcessRunner.run(args, timeout, null, Map.of());
     if (outcome.exitCode() != 0) {
-      String text = outcome.output().strip();
+      String text = context.snapshot().redact(outcome.output()).strip();
       if (location != null) {
         text = text.replace(location, file.toString()); // name the real file, not the staging one
       }

@@ -45,8 +45,8 @@ final class ContentPipeline {
   /**
    * Renders the templates in memory.
    *
-   * @throws ReloadRejectedException if a reference has no value (strict mode): the content is
-   *     invalid until it changes
+   * @throws ReloadRejectedException if a reference has no value (strict mode) or is not allowed,
+   *     or a template is not UTF-8: the content is invalid until it changes
    * @throws IOException if a template cannot be read
    */
   Prepared prepare(Snapshot scanned) throws ReloadRejectedException, IOException {
@@ -56,7 +56,7 @@ final class ContentPipeline {
     try {
       RenderStep.Rendered rendered = renderStep.render(scanned);
       return new Prepared(RenderStep.effective(scanned, rendered), rendered);
-    } catch (TemplateRenderer.UnresolvedReferenceException e) {
+    } catch (TemplateRenderer.TemplateException e) {
       throw new ReloadRejectedException("cannot render: " + e.getMessage());
     }
   }

@@ -6,12 +6,14 @@ import io.methvin.watcher.DirectoryWatcher;
 import io.methvin.watcher.visitor.FileTreeVisitor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileVisitOption;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Queue;
 import java.util.Set;
@@ -142,8 +144,9 @@ final class DirectoryWatcherAdapter implements WatchBackend {
 
   /**
    * Decides which directories get an OS watch: the whole tree of a recursive root minus hidden
-   * directories (kubelet's {@code ..<timestamp>} versions, {@code .git}), and only the root itself
-   * of a flat one. directory-watcher calls it for each root and for each directory created later.
+   * directories (kubelet's {@code ..<timestamp>} versions, {@code .git}), following links as the
+   * scanner does, and only the root itself of a flat one. directory-watcher calls it for each root
+   * and for each directory created later.
    */
   private static final class Visitor implements FileTreeVisitor {
     private final Set<Path> recursiveDirs;
@@ -169,8 +172,12 @@ final class DirectoryWatcherAdapter implements WatchBackend {
           || (!root && !SnapshotScanner.visible(start.getFileName().toString()))) {
         return;
       }
+      // follow symbolic links, as the scanner does, so that a file reached through a linked
+      // subdirectory has an OS watch too; a link loop is reported to visitFileFailed and skipped
       Files.walkFileTree(
           start,
+          EnumSet.of(FileVisitOption.FOLLOW_LINKS),
+          Integer.MAX_VALUE,
           new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs)
@@ -184,7 +191,8 @@ final class DirectoryWatcherAdapter implements WatchBackend {
 
             @Override
             public FileVisitResult visitFileFailed(Path file, IOException e) {
-              return FileVisitResult.CONTINUE; // vanished while walking: the next scan sees it
+              // vanished while walking (the next scan sees it), or a link loop (never watched)
+              return FileVisitResult.CONTINUE;
             }
           });
     }

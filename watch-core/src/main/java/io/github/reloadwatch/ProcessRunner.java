@@ -12,7 +12,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Runs an external program with a timeout for {@link CommandReloadAction} and {@link
@@ -79,7 +81,7 @@ final class ProcessRunner {
         process = pb.start();
       } catch (IOException e) {
         throw new IOException("cannot run " + program(command) + ": " + e.getMessage()
-            + "; check that it is installed and on the PATH", e);
+            + "; " + hint(e), e);
       }
       try {
         if (!process.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
@@ -110,12 +112,43 @@ final class ProcessRunner {
     return ": " + text;
   }
 
-  private static void destroy(Process process) throws InterruptedException {
-    process.destroy();
-    if (!process.waitFor(DESTROY_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
-      process.destroyForcibly();
-      process.waitFor(DESTROY_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+  /** What to check when a program cannot be started, by the OS's reason. */
+  private static String hint(IOException e) {
+    String reason = String.valueOf(e.getMessage());
+    if (reason.contains("error=7") || reason.contains("Argument list too long")) {
+      return "its arguments and environment are larger than the OS allows for one program"
+          + " (Linux: 128 KiB per string, ARG_MAX in all)";
     }
+    if (reason.contains("error=13") || reason.contains("Permission denied")) {
+      return "make it executable by this process";
+    }
+    return "check that it is installed and on the PATH";
+  }
+
+  /**
+   * Ends the process and everything it started: a shell's children would otherwise live on
+   * (and, under a PID 1 that does not reap, stay as zombies). The tree is taken before anything
+   * is signalled, since children of a dead parent are no longer its descendants. SIGTERM first,
+   * SIGKILL for whatever is alive after the grace.
+   */
+  private static void destroy(Process process) throws InterruptedException {
+    List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
+    tree.add(process.toHandle());
+    tree.forEach(ProcessHandle::destroy);
+    long deadline = System.nanoTime() + DESTROY_GRACE.toNanos();
+    for (ProcessHandle member : tree) {
+      long left = deadline - System.nanoTime();
+      if (left > 0 && member.isAlive()) {
+        try {
+          member.onExit().get(left, TimeUnit.NANOSECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+          // the grace is over: killed below
+        }
+      }
+    }
+    process.descendants().forEach(ProcessHandle::destroyForcibly); // started meanwhile
+    tree.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+    process.waitFor(DESTROY_GRACE.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private static String read(Path output) throws IOException {

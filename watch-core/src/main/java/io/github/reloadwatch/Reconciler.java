@@ -349,10 +349,12 @@ final class Reconciler {
     }
     Duration took = Duration.ofNanos(scheduler.nanoTime() - started);
     if (failure == null) {
+      int unavailable;
       synchronized (lock) {
+        unavailable = decision.unavailableInARow();
         decision.succeeded(event, scheduler.instant());
       }
-      ReloadLog.reloaded(attempt, took);
+      ReloadLog.reloaded(attempt, took, unavailable);
       listener.onReloaded(event, took);
     } else if (failure instanceof ReloadRejectedException rejection) {
       rejected(attempt, rejection);
@@ -362,6 +364,7 @@ final class Reconciler {
   }
 
   private void rejected(ReloadDecision.Attempt attempt, ReloadRejectedException rejection) {
+    rejection = Redaction.redact(rejection, attempt.event().snapshot());
     synchronized (lock) {
       decision.rejected(attempt.event(), rejection.getMessage());
     }
@@ -370,16 +373,19 @@ final class Reconciler {
   }
 
   private void failed(ReloadDecision.Attempt attempt, Throwable failure) {
-    Optional<Duration> retryIn;
+    failure = Redaction.redact(failure, attempt.event().snapshot());
+    ReloadDecision.Retry retry;
     boolean closing;
     synchronized (lock) {
-      retryIn = decision.failed(attempt.event(), failure);
+      retry = decision.failed(attempt.event(), failure);
       closing = closed;
     }
+    Optional<Duration> retryIn = retry.delay();
     if (retryIn.isPresent() && !closing) {
       retryTimer.schedule(() -> reconcile(ReloadReason.RETRY), retryIn.get());
     }
-    ReloadLog.failed(attempt, failure, retryIn, closing, decision.retry());
+    ReloadLog.failed(attempt, failure, retryIn, closing, decision.retry(),
+        retry.unavailableInARow());
     listener.onFailed(attempt.event(), failure, retryIn.orElse(Duration.ZERO));
   }
 }

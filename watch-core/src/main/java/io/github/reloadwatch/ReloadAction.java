@@ -43,4 +43,17 @@ public interface ReloadAction {
    * @throws Exception on any other failure; the reload will be retried with backoff
    */
   void reload(ReloadEvent event) throws Exception;
+
+  /**
+   * Prepares the action before its first reload, so that the first reload costs what the tenth
+   * does: build clients, load classes, read certificates. Called once, on the reload thread, as
+   * the first task after {@link ReloadWatcher#start()} returned (so it never delays start-up or a
+   * readiness probe), and before any reload. It must not contact the target: a reload the user
+   * did not ask for could change its state. An exception is logged at WARN and otherwise ignored:
+   * the first reload then prepares what is missing. The default does nothing.
+   *
+   * @throws Exception if preparing failed
+   * @since 0.1.0
+   */
+  default void prepare() throws Exception {}
 }

@@ -39,6 +39,12 @@ final class ReloadDecision {
   /** Nothing to do now; {@code why} is for a DEBUG line. */
   record Wait(String why) implements Verdict {}
 
+  /**
+   * What follows a failure: the delay before the retry (empty if the policy gives up), and how
+   * many attempts in a row found the target unavailable (0 if this failure was another kind).
+   */
+  record Retry(Optional<Duration> delay, int unavailableInARow) {}
+
   private final RetryPolicy retry;
 
   private Snapshot applied = Snapshot.empty();
@@ -47,6 +53,9 @@ final class ReloadDecision {
   private String failedDigest;
   private boolean failedRejected;
   private int failedAttempt;
+  // failures of the failing content that cost the target something: the backoff's exponent
+  private int costlyFailures;
+  private int unavailableInARow;
   private long succeeded;
   private long failed;
   private long rejected;
@@ -133,18 +142,33 @@ final class ReloadDecision {
   }
 
   /**
-   * A retryable failure. Returns the delay before the retry: the retry policy's, or the action's
-   * hint if that is longer; empty if the policy gives up (the next change starts again).
+   * A retryable failure. A target that was not there is retried at the policy's short
+   * unavailable interval for as long as that lasts; any other failure backs off exponentially,
+   * counting only such failures of this content; an action's hint longer than the delay wins.
    */
-  Optional<Duration> failed(ReloadEvent event, Throwable failure) {
-    failedDigest = event.snapshot().digest();
+  Retry failed(ReloadEvent event, Throwable failure) {
+    String digest = event.snapshot().digest();
+    if (!digest.equals(failedDigest) || failedRejected) {
+      costlyFailures = 0;
+    }
+    failedDigest = digest;
     failedRejected = false;
     failedAttempt = event.attempt();
     failed++;
     lastError = String.valueOf(failure.getMessage());
+    Optional<Duration> delay;
+    if (ReloadFailedException.isTargetUnavailable(failure)) {
+      unavailableInARow++;
+      delay = retry.delayWhileUnavailable(event.attempt());
+    } else {
+      unavailableInARow = 0;
+      costlyFailures++;
+      boolean exhausted = retry.maxAttempts() > 0 && event.attempt() >= retry.maxAttempts();
+      delay = exhausted ? Optional.empty() : retry.delayAfter(costlyFailures);
+    }
     Optional<Duration> hint = ReloadFailedException.retryAfterOf(failure);
-    return retry.delayAfter(event.attempt())
-        .map(delay -> hint.filter(h -> h.compareTo(delay) > 0).orElse(delay));
+    return new Retry(
+        delay.map(d -> hint.filter(h -> h.compareTo(d) > 0).orElse(d)), unavailableInARow);
   }
 
   /** A scan could not read the files; shown as the last error until a success. */
@@ -171,16 +195,24 @@ final class ReloadDecision {
     return retry;
   }
 
+  /** How many attempts in a row, up to the last one, found the target unavailable. */
+  int unavailableInARow() {
+    return unavailableInARow;
+  }
+
   private void apply(Snapshot snapshot) {
     applied = snapshot;
     appliedKnown = true;
     failedDigest = null;
     failedAttempt = 0;
     failedRejected = false;
+    costlyFailures = 0;
+    unavailableInARow = 0;
     lastError = null;
   }
 
   private void invalid(Snapshot snapshot, int attempt, Instant since, String why) {
+    unavailableInARow = 0;
     failedDigest = snapshot.digest();
     failedRejected = true;
     failedAttempt = attempt;

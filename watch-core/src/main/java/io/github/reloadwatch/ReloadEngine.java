@@ -3,8 +3,10 @@ package io.github.reloadwatch;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.file.NoSuchFileException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -62,10 +64,7 @@ final class ReloadEngine {
       SnapshotScanner scanner = new SnapshotScanner(watched, settings.recursive,
           PathChecks.matchers(settings.includes), PathChecks.matchers(settings.excludes));
       ContentPipeline pipeline = new ContentPipeline(
-          new RenderStep(settings.renders, new TemplateRenderer(
-              settings.environment != null ? settings.environment::get : System::getenv,
-              settings.renderStrict)),
-          settings.validators, settings.dryRun);
+          new RenderStep(settings.renders, renderer()), settings.validators, settings.dryRun);
       debouncer = new Debouncer(scheduler, settings.debounce, settings.maxDelay,
           () -> reconciler.trigger(ReloadReason.CHANGE));
       reconciler = new Reconciler(settings, scheduler, scanner, pipeline, listener,
@@ -80,6 +79,7 @@ final class ReloadEngine {
             "disappeared during start(); create it, or fix the path");
       }
       SubPathDetector.warnAboutSubPathMounts(settings.mountInfo, watched, initial.snapshot());
+      scheduler.schedule(this::prepareActions, Duration.ZERO); // queued before any reload
       openWith(initial.snapshot(), pipeline, scheduler);
       reconciler.startResync();
       logger.info("watching {} path(s) {}: {} file(s), digest {}, debounce {} ms{}",
@@ -93,6 +93,19 @@ final class ReloadEngine {
       close();
       throw e;
     }
+  }
+
+  /**
+   * Templates read variables from the map given to renderEnvironment (all of it: the operator
+   * chose it) or the allowed ones of the process environment, and only the allowed files.
+   */
+  private TemplateRenderer renderer() {
+    RenderAccess access = new RenderAccess(
+        settings.environment != null ? Set.of("*") : settings.renderAllowEnv,
+        settings.renderAllowFiles);
+    return new TemplateRenderer(
+        settings.environment != null ? settings.environment::get : System::getenv, access,
+        settings.renderStrict);
   }
 
   private Scheduler ownScheduler() {
@@ -203,6 +216,24 @@ final class ReloadEngine {
       Threads.join(ownThreads, settings.closeTimeout.toMillis());
     }
     logger.info("stopped watching {}", settings.paths);
+  }
+
+  /** Lets each action warm up (see {@link ReloadAction#prepare()}) before the first reload. */
+  private void prepareActions() {
+    for (ReloadAction action : settings.actions) {
+      if (state() != WatchStatus.State.RUNNING) {
+        return;
+      }
+      try {
+        action.prepare();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (Exception | LinkageError e) {
+        logger.warn("preparing action {} failed; its first reload prepares again: {}", action,
+            e.toString());
+      }
+    }
   }
 
   /** Closes the actions that hold resources (HTTP clients), once, after the last reload. */

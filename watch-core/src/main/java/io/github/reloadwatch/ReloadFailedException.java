@@ -11,6 +11,22 @@ import java.util.Optional;
  * throw this one to pass a delay hint: the watcher waits at least {@link #retryAfter()} before the
  * next attempt, and otherwise follows its {@link RetryPolicy}.
  *
+ * <p>{@link #targetUnavailable(String, Throwable)} makes the other kind: the target is not there
+ * yet (connection refused, no such process), which costs it nothing. Such a failure is retried every
+ * {@link RetryPolicy#unavailableInterval()} for as long as it lasts, instead of backing off, so a
+ * reload follows a restarting target within about a second; only the first of a run is logged at
+ * WARN.
+ *
+ * <pre>{@code
+ * ReloadAction reload = event -> {
+ *   try {
+ *     client.reload();
+ *   } catch (ConnectException e) {
+ *     throw ReloadFailedException.targetUnavailable("target not listening yet", e);
+ *   }
+ * };
+ * }</pre>
+ *
  * @since 0.1.0
  */
 public class ReloadFailedException extends IOException {
@@ -19,6 +35,8 @@ public class ReloadFailedException extends IOException {
 
   /** The hint; nullable because exceptions are serializable and Optional is not. */
   private final Duration retryAfter;
+
+  private final boolean targetUnavailable;
 
   /**
    * Creates an exception without a delay hint.
@@ -39,11 +57,49 @@ public class ReloadFailedException extends IOException {
    * @throws IllegalArgumentException if {@code retryAfter} is negative
    */
   public ReloadFailedException(String message, Throwable cause, Duration retryAfter) {
+    this(message, cause, retryAfter, false);
+  }
+
+  /**
+   * Creates an exception, for subclasses that may say the target is unavailable.
+   *
+   * @param message what failed; must not contain secrets
+   * @param cause the underlying failure, or null
+   * @param retryAfter the least time to wait before the next attempt, or null for no hint
+   * @param targetUnavailable whether the target is not there yet (see {@link
+   *     #targetUnavailable(String, Throwable)})
+   * @throws IllegalArgumentException if {@code retryAfter} is negative
+   */
+  protected ReloadFailedException(
+      String message, Throwable cause, Duration retryAfter, boolean targetUnavailable) {
     super(message, cause);
     if (retryAfter != null && retryAfter.isNegative()) {
       throw new IllegalArgumentException("retryAfter (" + retryAfter + ") must not be negative");
     }
     this.retryAfter = retryAfter;
+    this.targetUnavailable = targetUnavailable;
+  }
+
+  /**
+   * Returns a failure that says the target is not there yet: refusing connections, not started,
+   * no such process. The watcher retries it every {@link RetryPolicy#unavailableInterval()} for as
+   * long as it lasts.
+   *
+   * @param message what failed; must not contain secrets
+   * @param cause the underlying failure, or null
+   * @return the exception
+   */
+  public static ReloadFailedException targetUnavailable(String message, Throwable cause) {
+    return new ReloadFailedException(message, cause, null, true);
+  }
+
+  /**
+   * Returns whether the target was not there: cheap to retry, and retried soon.
+   *
+   * @return true for a {@link #targetUnavailable(String, Throwable)} failure
+   */
+  public boolean targetUnavailable() {
+    return targetUnavailable;
   }
 
   /**
@@ -69,5 +125,15 @@ public class ReloadFailedException extends IOException {
     }
     Objects.requireNonNull(failure, "failure cannot be null");
     return Optional.empty();
+  }
+
+  /** Whether the first {@code ReloadFailedException} in a cause chain says the target is gone. */
+  static boolean isTargetUnavailable(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof ReloadFailedException e) {
+        return e.targetUnavailable;
+      }
+    }
+    return false;
   }
 }

@@ -18,8 +18,12 @@ final class ReloadLog {
 
   private ReloadLog() {}
 
-  static void reloaded(ReloadDecision.Attempt attempt, Duration took) {
-    logger.info("reloaded ({}) in {} ms", describe(attempt), took.toMillis());
+  /** {@code unavailableBefore}: attempts in a row that found the target away before this one. */
+  static void reloaded(ReloadDecision.Attempt attempt, Duration took, int unavailableBefore) {
+    logger.info("reloaded ({}) in {} ms{}", describe(attempt), took.toMillis(),
+        unavailableBefore > 0
+            ? "; the target is back after " + unavailableBefore + " attempt(s) found it away"
+            : "");
   }
 
   static void dryRun(ReloadDecision.Attempt attempt) {
@@ -39,13 +43,24 @@ final class ReloadLog {
         describe(attempt), why);
   }
 
+  /**
+   * A failed attempt. While the target stays unavailable, only the first attempt of the run is a
+   * WARN ("retrying about every second until it is back"); the rest are DEBUG, so a target down
+   * for an hour does not flood the log.
+   */
   static void failed(ReloadDecision.Attempt attempt, Throwable failure, Optional<Duration> retryIn,
-      boolean closing, RetryPolicy policy) {
+      boolean closing, RetryPolicy policy, int unavailableInARow) {
     String next = closing
         ? "not retried: the watcher is closing"
-        : retryIn.map(d -> "retrying in " + d.toMillis() + " ms")
+        : retryIn.map(d -> unavailableInARow > 0
+                ? "retrying every " + policy.unavailableInterval().toMillis() + " ms (jittered)"
+                    + " until it is back"
+                : "retrying in " + d.toMillis() + " ms")
             .orElse("giving up until the content changes (" + policy + ")");
-    if (failure instanceof IOException || failure instanceof InterruptedException) {
+    if (unavailableInARow > 1 && !closing && retryIn.isPresent()) {
+      logger.debug("reload failed ({}): {}; still unavailable after {} attempt(s); {}",
+          describe(attempt), failure.toString(), unavailableInARow, next);
+    } else if (failure instanceof IOException || failure instanceof InterruptedException) {
       logger.warn("reload failed ({}): {}; {}", describe(attempt), failure.toString(), next);
     } else {
       logger.warn("reload failed ({}): {}; {}", describe(attempt), failure.toString(), next,

@@ -177,7 +177,7 @@ public final class ReloadWatcher implements AutoCloseable {
      */
     public Builder addPath(Path path) {
       Objects.requireNonNull(path, "path cannot be null");
-      Path normalized = path.toAbsolutePath().normalize();
+      Path normalized = Snapshot.logical(path);
       if (!s.paths.contains(normalized)) {
         s.paths = Settings.append(s.paths, normalized);
       }
@@ -196,7 +196,7 @@ public final class ReloadWatcher implements AutoCloseable {
       Objects.requireNonNull(directory, "directory cannot be null");
       addPath(directory);
       Set<Path> required = new LinkedHashSet<>(s.directoriesRequired);
-      required.add(directory.toAbsolutePath().normalize());
+      required.add(Snapshot.logical(directory));
       s.directoriesRequired = Set.copyOf(required);
       return this;
     }
@@ -369,7 +369,8 @@ public final class ReloadWatcher implements AutoCloseable {
     /**
      * Adds a template to render into an output file before the actions run. References: {@code
      * ${NAME}} from the environment, {@code ${file:/path}} from a file such as a mounted Secret
-     * (one trailing newline dropped), {@code ${NAME:-default}} and {@code ${file:/path:-default}}
+     * (one trailing newline dropped), each only if allowed with {@link #renderAllowEnv(String...)}
+     * and {@link #renderAllowFile(Path)} (or {@link #renderEnvironment(Map)}), {@code ${NAME:-default}} and {@code ${file:/path:-default}}
      * with a default for unset or empty values, and <code>$${</code> for a literal <code>${</code>. Other
      * text, such as Prometheus' {@code ${1}}, is left alone. A {@code .gz} template is
      * decompressed first.
@@ -389,7 +390,7 @@ public final class ReloadWatcher implements AutoCloseable {
       Objects.requireNonNull(template, "template cannot be null");
       Objects.requireNonNull(output, "output cannot be null");
       s.renders = Settings.append(s.renders, new RenderStep.Render(
-          template.toAbsolutePath().normalize(), output.toAbsolutePath().normalize()));
+          Snapshot.logical(template), Snapshot.logical(output)));
       return this;
     }
 
@@ -417,6 +418,50 @@ public final class ReloadWatcher implements AutoCloseable {
     public Builder renderEnvironment(Map<String, String> environment) {
       s.environment =
           Map.copyOf(Objects.requireNonNull(environment, "environment cannot be null"));
+      return this;
+    }
+
+    /**
+     * Allows templates to read process environment variables: exact names such as {@code
+     * CLUSTER}, or prefixes ending in {@code *} such as {@code PROM_*}. By default templates may
+     * read none: whoever can edit a template (often anyone who can edit a ConfigMap) could
+     * otherwise read any variable of this process into a config the target serves back. Not
+     * needed with {@link #renderEnvironment(Map)}, whose map is the allow-list. Repeatable.
+     *
+     * @param namesOrPrefixes names, or prefixes ending in {@code *}
+     * @return this builder
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if a name is empty or not a variable name
+     */
+    public Builder renderAllowEnv(String... namesOrPrefixes) {
+      Set<String> allowed = new LinkedHashSet<>(s.renderAllowEnv);
+      for (String name : namesOrPrefixes) {
+        Objects.requireNonNull(name, "renderAllowEnv name cannot be null");
+        if (!name.matches("[A-Za-z_][A-Za-z0-9_]*\\*?|\\*")) {
+          throw new IllegalArgumentException("renderAllowEnv (" + name + ") must be a variable"
+              + " name such as CLUSTER, or a prefix such as PROM_*");
+        }
+        allowed.add(name);
+      }
+      s.renderAllowEnv = Set.copyOf(allowed);
+      return this;
+    }
+
+    /**
+     * Allows {@code ${file:...}} references to read a file, or every file under a directory (for
+     * example a mounted Secret such as {@code /etc/secrets/remote-write}). By default templates
+     * may read no file: a template must not be able to read the service account token or another
+     * Secret. A file is allowed only if its path, and its real path with links resolved, lie
+     * under an allowed entry. Repeatable.
+     *
+     * @param fileOrDirectory a file or directory; relative paths resolve against the working
+     *     directory
+     * @return this builder
+     * @throws NullPointerException if {@code fileOrDirectory} is null
+     */
+    public Builder renderAllowFile(Path fileOrDirectory) {
+      Objects.requireNonNull(fileOrDirectory, "fileOrDirectory cannot be null");
+      s.renderAllowFiles = Settings.append(s.renderAllowFiles, Snapshot.logical(fileOrDirectory));
       return this;
     }
 

@@ -13,8 +13,10 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,8 +36,12 @@ final class RenderStep {
   /** One template and where its rendering goes. */
   record Render(Path template, Path output) {}
 
-  /** The rendered outputs of one snapshot, in memory. */
-  record Rendered(Map<Path, byte[]> outputs, Map<Path, Boolean> secret, List<Path> removed) {}
+  /**
+   * The rendered outputs of one snapshot, in memory; which hold substituted values; the templates
+   * whose text is not their bytes ({@code .gz}), by digest of the text; the values substituted.
+   */
+  record Rendered(Map<Path, byte[]> outputs, Map<Path, Boolean> secret, List<Path> removed,
+      Map<Path, byte[]> decompressedTemplates, Set<String> values) {}
 
   private final List<Render> renders;
   private final TemplateRenderer renderer;
@@ -49,11 +55,12 @@ final class RenderStep {
     return renders.isEmpty();
   }
 
-  Rendered render(Snapshot scanned)
-      throws IOException, TemplateRenderer.UnresolvedReferenceException {
+  Rendered render(Snapshot scanned) throws IOException, TemplateRenderer.TemplateException {
     Map<Path, byte[]> outputs = new LinkedHashMap<>();
     Map<Path, Boolean> secret = new LinkedHashMap<>();
     List<Path> removed = new ArrayList<>();
+    Map<Path, byte[]> decompressed = new LinkedHashMap<>();
+    Set<String> values = new LinkedHashSet<>();
     for (Render render : renders) {
       byte[] bytes;
       try {
@@ -64,27 +71,40 @@ final class RenderStep {
         removed.add(render.output());
         continue;
       }
+      byte[] text = TemplateRenderer.text(bytes, render.template());
+      if (text != bytes && scanned.paths().contains(render.template())) {
+        decompressed.put(render.template(), text);
+      }
       TemplateRenderer.Result result = renderer.render(
-          TemplateRenderer.decode(bytes, render.template()), render.template().toString());
+          TemplateRenderer.utf8(text, render.template()), render.template().toString());
       if (!result.unresolved().isEmpty()) {
         logger.warn("{} unresolved reference(s) left in place (tolerant mode): {}",
             result.unresolved().size(), result.unresolved());
       }
       outputs.put(render.output(), result.output());
       secret.put(render.output(), result.substitutions() > 0);
+      values.addAll(result.values());
     }
-    return new Rendered(outputs, secret, removed);
+    return new Rendered(outputs, secret, removed, decompressed, values);
   }
 
-  /** The snapshot that decides and is applied: the scanned files plus the rendered outputs. */
+  /**
+   * The snapshot that decides and is applied: the scanned files plus the rendered outputs, a
+   * {@code .gz} template taken by its text (recompressing the same text is no change), and the
+   * substituted values known to {@link Snapshot#redact(String)}.
+   */
   static Snapshot effective(Snapshot scanned, Rendered rendered) {
     Map<Path, Snapshot.Entry> entries = new LinkedHashMap<>(scanned.entries());
-    rendered.outputs().forEach((output, bytes) -> {
-      MessageDigest md = ContentHasher.newSha256();
-      entries.put(output, new Snapshot.Entry(
-          output, ContentHasher.hex(md.digest(bytes)), bytes.length));
-    });
-    return new Snapshot(entries);
+    rendered.decompressedTemplates().forEach((template, text) -> entries.put(template,
+        new Snapshot.Entry(entries.get(template).resolved(), sha256(text), text.length, true)));
+    rendered.outputs().forEach((output, bytes) ->
+        entries.put(output, new Snapshot.Entry(output, sha256(bytes), bytes.length)));
+    return new Snapshot(entries, rendered.values());
+  }
+
+  private static String sha256(byte[] bytes) {
+    MessageDigest md = ContentHasher.newSha256();
+    return ContentHasher.hex(md.digest(bytes));
   }
 
   /** Files written but not yet in place. */

@@ -8,6 +8,11 @@ import java.util.Optional;
 /**
  * How a watcher retries a reload that failed with a retryable error: exponential backoff with
  * jitter, capped, until it succeeds, newer content supersedes it, or {@code maxAttempts} is reached.
+ * A failure that says the target is not there yet ({@link
+ * ReloadFailedException#targetUnavailable(String, Throwable)}: refused connection, no process) is
+ * cheap for the target and is retried every {@link #unavailableInterval()} (jittered) for as long as
+ * it lasts instead; the backoff counts only the failures that cost the target something
+ * (timeouts, errors).
  *
  * <pre>{@code
  * RetryPolicy retry = RetryPolicy.builder()
@@ -35,6 +40,9 @@ public final class RetryPolicy {
   /** The randomization factor: each delay is drawn within ±50% of its nominal value. */
   public static final double DEFAULT_JITTER = 0.5;
 
+  /** The retry interval while the target is unavailable: 1 second. */
+  public static final Duration DEFAULT_UNAVAILABLE_INTERVAL = Duration.ofSeconds(1);
+
   private static final RetryPolicy DEFAULTS = builder().build();
   private static final RetryPolicy NEVER = builder().maxAttempts(1).build();
 
@@ -43,7 +51,9 @@ public final class RetryPolicy {
   private final double multiplier;
   private final double jitter;
   private final int maxAttempts;
+  private final Duration unavailableInterval;
   private final IntervalFunction intervals;
+  private final IntervalFunction unavailableIntervals;
 
   private RetryPolicy(Builder builder) {
     this.initialBackoff = builder.initialBackoff;
@@ -51,6 +61,10 @@ public final class RetryPolicy {
     this.multiplier = builder.multiplier;
     this.jitter = builder.jitter;
     this.maxAttempts = builder.maxAttempts;
+    this.unavailableInterval = builder.unavailableInterval;
+    this.unavailableIntervals = jitter == 0
+        ? IntervalFunction.of(unavailableInterval)
+        : IntervalFunction.ofRandomized(unavailableInterval, jitter);
     this.intervals =
         jitter == 0
             ? IntervalFunction.ofExponentialBackoff(initialBackoff, multiplier, maxBackoff)
@@ -96,6 +110,33 @@ public final class RetryPolicy {
   }
 
   /**
+   * Returns the interval at which an unavailable target is retried.
+   *
+   * @return the nominal interval, before jitter
+   */
+  public Duration unavailableInterval() {
+    return unavailableInterval;
+  }
+
+  /**
+   * Returns the delay before the next attempt after an attempt found the target unavailable: the
+   * jittered {@link #unavailableInterval()}, however many attempts came before.
+   *
+   * @param failedAttempt the number of the attempt that failed, from 1
+   * @return the delay, or empty if no more attempts are allowed
+   * @throws IllegalArgumentException if {@code failedAttempt} is less than 1
+   */
+  public Optional<Duration> delayWhileUnavailable(int failedAttempt) {
+    if (failedAttempt < 1) {
+      throw new IllegalArgumentException("failedAttempt (" + failedAttempt + ") must be at least 1");
+    }
+    if (maxAttempts > 0 && failedAttempt >= maxAttempts) {
+      return Optional.empty();
+    }
+    return Optional.of(Duration.ofMillis(unavailableIntervals.apply(1)));
+  }
+
+  /**
    * Returns the delay to wait after the given failed attempt before the next one.
    *
    * @param failedAttempt the number of the attempt that failed, from 1
@@ -117,8 +158,9 @@ public final class RetryPolicy {
   @Override
   public String toString() {
     return "RetryPolicy{initialBackoff=" + initialBackoff + ", maxBackoff=" + maxBackoff
-        + ", multiplier=" + multiplier + ", jitter=" + jitter + ", maxAttempts="
-        + (maxAttempts == 0 ? "unlimited" : maxAttempts) + "}";
+        + ", multiplier=" + multiplier + ", jitter=" + jitter + ", unavailableInterval="
+        + unavailableInterval + ", maxAttempts=" + (maxAttempts == 0 ? "unlimited" : maxAttempts)
+        + "}";
   }
 
   /** Builds a {@link RetryPolicy}. Not thread-safe. */
@@ -128,6 +170,7 @@ public final class RetryPolicy {
     private double multiplier = DEFAULT_MULTIPLIER;
     private double jitter = DEFAULT_JITTER;
     private int maxAttempts;
+    private Duration unavailableInterval = DEFAULT_UNAVAILABLE_INTERVAL;
 
     private Builder() {}
 
@@ -194,6 +237,26 @@ public final class RetryPolicy {
         throw new IllegalArgumentException("jitter (" + jitter + ") must be in [0, 1)");
       }
       this.jitter = jitter;
+      return this;
+    }
+
+    /**
+     * Sets the interval at which a target that is not there yet (connection refused, no such
+     * process) is retried, jittered like the backoff, for as long as it stays away. Defaults to
+     * 1 second: a reload follows a restarting target within about that.
+     *
+     * @param unavailableInterval a positive duration
+     * @return this builder
+     * @throws NullPointerException if {@code unavailableInterval} is null
+     * @throws IllegalArgumentException if it is not positive
+     */
+    public Builder unavailableInterval(Duration unavailableInterval) {
+      Objects.requireNonNull(unavailableInterval, "unavailableInterval cannot be null");
+      if (unavailableInterval.isNegative() || unavailableInterval.isZero()) {
+        throw new IllegalArgumentException(
+            "unavailableInterval (" + unavailableInterval + ") must be positive");
+      }
+      this.unavailableInterval = unavailableInterval;
       return this;
     }
 

@@ -40,6 +40,10 @@ final class Settings implements Cloneable {
   boolean renderStrict = true;
   /** Null: the process environment. */
   Map<String, String> environment;
+  /** Process environment variables templates may read: names, or prefixes ending in '*'. */
+  Set<String> renderAllowEnv = Set.of();
+  /** Files and directories {@code ${file:...}} may read. */
+  List<Path> renderAllowFiles = List.of();
   List<Validator> validators = List.of();
   boolean dryRun;
 

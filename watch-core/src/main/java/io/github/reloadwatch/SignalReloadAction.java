@@ -89,17 +89,18 @@ public final class SignalReloadAction implements ReloadAction {
    * Sends the signal.
    *
    * @param event the reload
-   * @throws IOException if the pid file is missing or malformed, the process does not exist, or
-   *     the signal cannot be sent
+   * @throws ReloadFailedException if the process does not exist ({@linkplain
+   *     ReloadFailedException#targetUnavailable() target unavailable}: retried soon)
+   * @throws IOException if the pid file is missing or malformed, or the signal cannot be sent
    * @throws InterruptedException if interrupted while sending
    */
   @Override
   public void reload(ReloadEvent event) throws IOException, InterruptedException {
     long target = pid != null ? pid : readPid();
     if (ProcessHandle.of(target).isEmpty()) {
-      throw new IOException(
+      throw ReloadFailedException.targetUnavailable(
           "no process with pid " + target + (pidFile != null ? " (from [" + pidFile + "])" : "")
-              + ": is the target running? In Kubernetes, set shareProcessNamespace: true");
+              + ": is the target running? In Kubernetes, set shareProcessNamespace: true", null);
     }
     Process kill =
         new ProcessBuilder("sh", "-c", "kill -s \"$0\" \"$1\"", signal, Long.toString(target))

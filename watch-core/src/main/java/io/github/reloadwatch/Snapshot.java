@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.zip.GZIPInputStream;
 
 /**
  * The content of every watched file at one moment: logical paths and their SHA-256 digests, and a
@@ -43,16 +45,37 @@ import java.util.TreeSet;
  */
 public final class Snapshot {
 
-  /** One file of a snapshot: where its bytes were read from and their digest. */
-  record Entry(Path resolved, String digest, long size) {}
+  /**
+   * One file of a snapshot: where its bytes were read from, and the digest and size of its
+   * content; {@code decompressed} when the content is the gunzipped bytes (a {@code .gz}
+   * template).
+   */
+  record Entry(Path resolved, String digest, long size, boolean decompressed) {
+    Entry(Path resolved, String digest, long size) {
+      this(resolved, digest, size, false);
+    }
+  }
+
+  /** Values shorter than this are not redacted: they would garble every message. */
+  static final int MIN_REDACTED_LENGTH = 4;
 
   private static final Snapshot EMPTY = new Snapshot(Map.of());
 
   private final Map<Path, Entry> entries;
   private final Map<Path, String> digests;
   private final String digest;
+  private final List<String> secrets;
 
   Snapshot(Map<Path, Entry> entries) {
+    this(entries, Set.of());
+  }
+
+  /** A snapshot whose rendered outputs hold {@code substituted} values, to be redacted. */
+  Snapshot(Map<Path, Entry> entries, Set<String> substituted) {
+    this.secrets = substituted.stream()
+        .filter(v -> v.length() >= MIN_REDACTED_LENGTH)
+        .sorted(Comparator.comparingInt(String::length).reversed()) // longest first
+        .toList();
     Map<Path, Entry> sorted = new TreeMap<>(entries);
     this.entries = Collections.unmodifiableMap(new LinkedHashMap<>(sorted));
     Map<Path, String> d = new LinkedHashMap<>();
@@ -118,10 +141,34 @@ public final class Snapshot {
   }
 
   /**
+   * Replaces every value the watcher substituted into this snapshot's rendered outputs (a
+   * password read with {@code ${file:...}}, a token from the environment) with {@code
+   * [redacted]}, for output meant for people: a validator's or a command's output that quotes the
+   * rendered config. Values shorter than four characters are left alone.
+   *
+   * <pre>{@code
+   * logger.info("promtool said: {}", event.snapshot().redact(output));
+   * }</pre>
+   *
+   * @param text any text
+   * @return the text with the values replaced; the same text if there were none
+   * @throws NullPointerException if {@code text} is null
+   */
+  public String redact(String text) {
+    Objects.requireNonNull(text, "text cannot be null");
+    String result = text;
+    for (String secret : secrets) {
+      result = result.replace(secret, "[redacted]");
+    }
+    return result;
+  }
+
+  /**
    * Reads a whole file as of this snapshot. Meant for configuration files; use {@link #open(Path)}
    * to stream large files.
    *
-   * @param path a logical path of this snapshot
+   * @param path a logical path of this snapshot; a relative path is resolved against the working
+   *     directory, as {@link ReloadWatcher.Builder#addPath(Path)} resolves it
    * @return the file's bytes, verified against the snapshot's digest
    * @throws IllegalArgumentException if the path is not part of this snapshot
    * @throws IOException if the file cannot be read or no longer has the snapshot's content
@@ -134,15 +181,19 @@ public final class Snapshot {
 
   /**
    * Opens a file as of this snapshot. The stream verifies the digest when it reaches the end of
-   * the file and throws an {@link IOException} there if the content is not the snapshot's.
+   * the file and throws an {@link IOException} there if the content is not the snapshot's. A
+   * {@code .gz} template given to {@link ReloadWatcher.Builder#addRender} reads as its text,
+   * decompressed.
    *
-   * @param path a logical path of this snapshot
+   * @param path a logical path of this snapshot; a relative path is resolved against the working
+   *     directory
    * @return a stream over the file's bytes; the caller closes it
    * @throws IllegalArgumentException if the path is not part of this snapshot
    * @throws IOException if the file cannot be opened
    */
   public InputStream open(Path path) throws IOException {
     Objects.requireNonNull(path, "path cannot be null");
+    path = logical(path);
     Entry entry = entries.get(path);
     if (entry == null) {
       throw new IllegalArgumentException(
@@ -154,6 +205,15 @@ public final class Snapshot {
     } catch (NoSuchFileException e) {
       throw new NoSuchFileException(
           path.toString(), null, "replaced since the snapshot was taken; a newer reload follows");
+    }
+    if (entry.decompressed()) {
+      try {
+        raw = new GZIPInputStream(raw);
+      } catch (IOException e) {
+        raw.close();
+        throw new IOException("[" + path + "] changed since the snapshot was taken (no longer"
+            + " gzip); a newer reload follows", e);
+      }
     }
     return new VerifyingInputStream(raw, path, entry.digest());
   }
@@ -177,6 +237,14 @@ public final class Snapshot {
       }
     }
     return changes;
+  }
+
+  /**
+   * A path as {@link ReloadWatcher.Builder#addPath(Path)} takes it: relative paths are resolved
+   * against the working directory, and every path is normalized.
+   */
+  static Path logical(Path path) {
+    return path.toAbsolutePath().normalize();
   }
 
   /** Where the bytes of a logical path were read from; package-private for tests and hashing. */

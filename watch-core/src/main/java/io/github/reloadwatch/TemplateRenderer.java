@@ -1,14 +1,18 @@
 package io.github.reloadwatch;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.zip.GZIPInputStream;
 
@@ -19,12 +23,26 @@ import java.util.zip.GZIPInputStream;
  * <code>$${</code> for a literal <code>${</code>. Anything else, such as Prometheus' {@code ${1}} in a relabel
  * replacement, is left as it is.
  *
+ * <p>What a template may read is decided by the operator, not the template: a {@link RenderAccess}
+ * allow-list of variables and of files or directories. A reference outside it is an error, never a
+ * silent default, since whoever can edit a template (a ConfigMap) must not be able to read the
+ * service account token or another Secret into a config that the target then serves back.
+ *
  * <p>Error messages name the template, line and variable, never a value. Stateless and thread-safe.
  */
 final class TemplateRenderer {
 
+  /** A template that cannot be rendered; the message names the template and line, no value. */
+  static class TemplateException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    TemplateException(String message) {
+      super(message);
+    }
+  }
+
   /** Raised in strict mode for a reference without a value. */
-  static final class UnresolvedReferenceException extends Exception {
+  static final class UnresolvedReferenceException extends TemplateException {
     private static final long serialVersionUID = 1L;
 
     UnresolvedReferenceException(String message) {
@@ -32,20 +50,32 @@ final class TemplateRenderer {
     }
   }
 
-  /** What a render produced. */
-  record Result(byte[] output, int substitutions, List<String> unresolved) {}
+  /**
+   * What a render produced: the output, how many references were substituted, the references
+   * left unresolved (tolerant mode), and the substituted values, to redact from output shown to
+   * people.
+   */
+  record Result(byte[] output, int substitutions, List<String> unresolved, Set<String> values) {}
 
   private final Function<String, String> environment;
+  private final RenderAccess access;
   private final boolean strict;
 
-  TemplateRenderer(Function<String, String> environment, boolean strict) {
+  TemplateRenderer(Function<String, String> environment, RenderAccess access, boolean strict) {
     this.environment = environment;
+    this.access = access;
     this.strict = strict;
   }
 
-  Result render(String template, String templateName) throws UnresolvedReferenceException {
+  /** A renderer that may read every variable of {@code environment} and every file. */
+  TemplateRenderer(Function<String, String> environment, boolean strict) {
+    this(environment, RenderAccess.ALL, strict);
+  }
+
+  Result render(String template, String templateName) throws TemplateException {
     StringBuilder out = new StringBuilder(template.length());
     List<String> unresolved = new ArrayList<>();
+    Set<String> values = new LinkedHashSet<>();
     int substitutions = 0;
     int line = 1;
     int i = 0;
@@ -75,6 +105,7 @@ final class TemplateRenderer {
             out.append(template, i, close + 1);
           } else {
             out.append(value);
+            values.add(value);
             substitutions++;
           }
           i = close + 1;
@@ -84,13 +115,19 @@ final class TemplateRenderer {
       out.append(c);
       i++;
     }
-    return new Result(out.toString().getBytes(StandardCharsets.UTF_8), substitutions, unresolved);
+    return new Result(out.toString().getBytes(StandardCharsets.UTF_8), substitutions, unresolved,
+        values);
   }
 
-  private String resolve(Reference ref, String templateName, int line)
-      throws UnresolvedReferenceException {
+  private String resolve(Reference ref, String templateName, int line) throws TemplateException {
+    String where = templateName + ":" + line + ": ";
     String value;
     if (ref.file() != null) {
+      if (!access.allowsFile(ref.file())) {
+        throw new TemplateException(where + ref.describe() + " is outside the files templates may"
+            + " read: allow it or its directory with renderAllowFile(...) (sidecar:"
+            + " --render-allow-file)");
+      }
       try {
         value = Files.readString(ref.file(), StandardCharsets.UTF_8);
         if (value.endsWith("\n")) {
@@ -99,17 +136,26 @@ final class TemplateRenderer {
       } catch (NoSuchFileException e) {
         value = null;
       } catch (IOException e) {
-        throw new UnresolvedReferenceException(
-            templateName + ":" + line + ": cannot read " + ref.describe() + " (" + e.getClass()
-                .getSimpleName() + "): make it readable by this process");
+        throw new TemplateException(where + "cannot read " + ref.describe() + " ("
+            + e.getClass().getSimpleName() + "): make it readable by this process");
       }
     } else {
+      if (!access.allowsVariable(ref.name())) {
+        throw new TemplateException(where + ref.describe() + " is not among the variables"
+            + " templates may read: allow it with renderAllowEnv(\"" + ref.name() + "\") or a"
+            + " prefix such as \"" + prefixOf(ref.name()) + "*\" (sidecar: --render-allow-env)");
+      }
       value = environment.apply(ref.name());
     }
     if (value == null || value.isEmpty()) {
       return ref.defaultValue(); // null when there is no default
     }
     return value;
+  }
+
+  private static String prefixOf(String name) {
+    int underscore = name.indexOf('_');
+    return underscore > 0 ? name.substring(0, underscore + 1) : name;
   }
 
   /** One {@code ${...}} reference. */
@@ -145,15 +191,46 @@ final class TemplateRenderer {
     }
   }
 
-  /** Reads template bytes, decompressing {@code .gz} templates. */
-  static String decode(byte[] bytes, Path template) throws IOException {
+  /**
+   * The text of a template: decompressed if its name ends in {@code .gz}, so that recompressing
+   * the same text changes nothing.
+   *
+   * @throws IOException if a {@code .gz} template is not valid gzip
+   */
+  static byte[] text(byte[] bytes, Path template) throws IOException {
     if (template.getFileName().toString().endsWith(".gz")) {
-      try (var in = new GZIPInputStream(new ByteArrayInputStream(bytes));
-          ByteArrayOutputStream out = new ByteArrayOutputStream()) {
-        in.transferTo(out);
-        return out.toString(StandardCharsets.UTF_8);
+      try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(bytes))) {
+        return in.readAllBytes();
       }
     }
-    return new String(bytes, StandardCharsets.UTF_8);
+    return bytes;
+  }
+
+  /**
+   * Reads a template's bytes as text: decompressed ({@link #text}) and decoded ({@link #utf8}).
+   *
+   * @throws IOException if a {@code .gz} template is not valid gzip
+   * @throws TemplateException if the text is not UTF-8
+   */
+  static String decode(byte[] bytes, Path template) throws IOException, TemplateException {
+    return utf8(text(bytes, template), template);
+  }
+
+  /**
+   * Decodes a template's text as UTF-8, refusing bytes that are not: a replaced character would
+   * silently change the config.
+   *
+   * @throws TemplateException if the text is not UTF-8
+   */
+  static String utf8(byte[] text, Path template) throws TemplateException {
+    try {
+      return StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(text))
+          .toString();
+    } catch (CharacterCodingException e) {
+      throw new TemplateException("[" + template + "] is not valid UTF-8: save it as UTF-8");
+    }
   }
 }

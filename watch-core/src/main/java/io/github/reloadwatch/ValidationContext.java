@@ -31,11 +31,13 @@ public record ValidationContext(Snapshot snapshot, Map<Path, Path> staged) {
    * Returns the file that holds a logical path's new content now: the staging file of a rendered
    * output, or the resolved file of a watched path (for a ConfigMap, inside the pinned version).
    *
-   * @param logical a path of the snapshot
+   * @param logical a path of the snapshot; a relative path is resolved against the working
+   *     directory
    * @return a readable file
    * @throws IllegalArgumentException if the path is not part of the snapshot
    */
   public Path locate(Path logical) {
+    logical = Snapshot.logical(Objects.requireNonNull(logical, "logical cannot be null"));
     Path stagedFile = staged.get(logical);
     if (stagedFile != null) {
       return stagedFile;

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -101,5 +102,61 @@ class CommandReloadActionTest {
         .hasMessage("no command: call command(...) before build()");
     assertThatThrownBy(() -> CommandReloadAction.builder().rejectOnExitCode(0))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void thousandsOfChangedFiles_comeInAFile_andTheCommandStillRuns() throws Exception {
+    // given: 3,000 changes, a list of about 200 KiB, more than Linux allows in one variable
+    ReloadEvent one = event();
+    List<FileChange> changes = new ArrayList<>();
+    for (int i = 0; i < 3_000; i++) {
+      changes.add(new FileChange(tmp.resolve("dashboards/team-%04d/dashboard-%04d.json"
+          .formatted(i / 100, i)), FileChange.Kind.ADDED));
+    }
+    ReloadEvent event = new ReloadEvent(ReloadReason.CHANGE, changes, 1, one.snapshot(),
+        Instant.EPOCH);
+    Path out = tmp.resolve("out.txt");
+    // when
+    CommandReloadAction.builder()
+        .command("sh", "-c", "wc -l < \"$RELOADWATCH_CHANGED_FILE\" > \"$OUT\";"
+            + " echo \"$RELOADWATCH_CHANGED_TRUNCATED ${#RELOADWATCH_CHANGED}\" >> \"$OUT\"")
+        .environment("OUT", out.toString())
+        .build()
+        .reload(event);
+    // then
+    assertThat(Files.readAllLines(out)).containsExactly("3000", "true 0");
+    try (var left = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+      assertThat(left.map(p -> p.getFileName().toString()))
+          .noneMatch(n -> n.startsWith("reloadwatch-changed-"));
+    }
+  }
+
+  @Test
+  void aShortList_isInTheVariableToo() throws Exception {
+    Path out = tmp.resolve("out.txt");
+    CommandReloadAction.builder()
+        .command("sh", "-c", "cat \"$RELOADWATCH_CHANGED_FILE\" > \"$OUT\";"
+            + " echo \"$RELOADWATCH_CHANGED_TRUNCATED\" >> \"$OUT\"")
+        .environment("OUT", out.toString())
+        .build()
+        .reload(event());
+    assertThat(Files.readAllLines(out)).containsExactly(tmp.resolve("app.yml").toString(), "false");
+  }
+
+  @Test
+  void aTimedOutCommand_takesItsChildrenWithIt() throws Exception {
+    // given: a shell whose child would outlive it, as "sh -c 'sleep 60 & wait'" does
+    Path pidFile = tmp.resolve("child.pid");
+    CommandReloadAction action = CommandReloadAction.builder()
+        .command("sh", "-c", "sleep 60 & echo $! > \"$0\"; wait", pidFile.toString())
+        .timeout(Duration.ofMillis(500))
+        .build();
+    // when
+    assertThatThrownBy(() -> action.reload(event()))
+        .hasMessageContaining("did not finish within 500 ms and was killed");
+    // then
+    long child = Long.parseLong(Files.readString(pidFile).strip());
+    assertThat(ProcessHandle.of(child).map(ProcessHandle::isAlive).orElse(false))
+        .as("the grandchild sleep is gone too").isFalse();
   }
 }

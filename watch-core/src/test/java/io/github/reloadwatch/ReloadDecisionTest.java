@@ -115,14 +115,15 @@ class ReloadDecisionTest {
   void failedContent_waitsForItsRetry_andTheRetryCountsAttempts() {
     decision.baseline(V1);
     Optional<Duration> retryIn =
-        decision.failed(attempt(V2, ReloadReason.CHANGE).event(), new IOException("down"));
+        decision.failed(attempt(V2, ReloadReason.CHANGE).event(), new IOException("down")).delay();
     assertThat(retryIn).contains(Duration.ofSeconds(1));
     assertThat(decision.decide(V2, ReloadReason.CHANGE, T0)).isInstanceOfSatisfying(
         ReloadDecision.Wait.class, w -> assertThat(w.why()).contains("retry pending"));
     ReloadDecision.Attempt retry = attempt(V2, ReloadReason.RETRY);
     assertThat(retry.event().reason()).isEqualTo(ReloadReason.RETRY);
     assertThat(retry.event().attempt()).isEqualTo(2);
-    assertThat(decision.failed(retry.event(), new IOException("down"))).contains(Duration.ofSeconds(2));
+    assertThat(decision.failed(retry.event(), new IOException("down")).delay())
+        .contains(Duration.ofSeconds(2));
     assertThat(status().reloadsFailed()).isEqualTo(2);
     assertThat(status().lastError()).contains("down");
   }
@@ -141,7 +142,7 @@ class ReloadDecisionTest {
     decision.baseline(V1);
     ReloadFailedException busy =
         new ReloadFailedException("busy", null, Duration.ofSeconds(30));
-    assertThat(decision.failed(attempt(V2, ReloadReason.CHANGE).event(), busy))
+    assertThat(decision.failed(attempt(V2, ReloadReason.CHANGE).event(), busy).delay())
         .contains(Duration.ofSeconds(30));
   }
 
@@ -150,8 +151,8 @@ class ReloadDecisionTest {
     ReloadDecision never = new ReloadDecision(RetryPolicy.never());
     never.baseline(V1);
     ReloadDecision.Verdict verdict = never.decide(V2, ReloadReason.CHANGE, T0);
-    assertThat(never.failed(((ReloadDecision.Attempt) verdict).event(), new IOException("x")))
-        .isEmpty();
+    assertThat(never.failed(((ReloadDecision.Attempt) verdict).event(), new IOException("x"))
+        .delay()).isEmpty();
   }
 
   @Test
@@ -197,5 +198,49 @@ class ReloadDecisionTest {
     assertThat(status().lastError()).contains("[/etc/app/app.yml] cannot be read");
     decision.succeeded(attempt(V2, ReloadReason.CHANGE).event(), T0);
     assertThat(status().lastError()).isEmpty();
+  }
+
+  @Test
+  void anUnavailableTarget_isRetriedAtTheShortInterval_forAsLongAsItLasts() {
+    decision.baseline(V1);
+    ReloadEvent event = attempt(V2, ReloadReason.CHANGE).event();
+    for (int i = 1; i <= 20; i++) {
+      ReloadDecision.Retry retry = decision.failed(event,
+          ReloadFailedException.targetUnavailable("connection refused", null));
+      assertThat(retry.delay()).as("attempt %d", i).contains(Duration.ofSeconds(1));
+      assertThat(retry.unavailableInARow()).isEqualTo(i);
+      event = attempt(V2, ReloadReason.RETRY).event();
+    }
+    assertThat(event.attempt()).isEqualTo(21);
+  }
+
+  @Test
+  void afterAnOutage_theBackoffStartsFromTheFirstCostlyFailure() {
+    decision.baseline(V1);
+    ReloadEvent event = attempt(V2, ReloadReason.CHANGE).event();
+    for (int i = 0; i < 10; i++) {
+      decision.failed(event, ReloadFailedException.targetUnavailable("refused", null));
+      event = attempt(V2, ReloadReason.RETRY).event();
+    }
+    ReloadDecision.Retry first = decision.failed(event, new IOException("503"));
+    assertThat(first.delay()).as("not 2^10 s: the refusals cost the target nothing")
+        .contains(Duration.ofSeconds(1));
+    assertThat(first.unavailableInARow()).isZero();
+    event = attempt(V2, ReloadReason.RETRY).event();
+    assertThat(decision.failed(event, new IOException("503")).delay())
+        .contains(Duration.ofSeconds(2));
+  }
+
+  @Test
+  void anUnavailableTarget_stillRespectsMaxAttempts() {
+    ReloadDecision limited = new ReloadDecision(RetryPolicy.builder().maxAttempts(3).build());
+    limited.baseline(V1);
+    ReloadDecision.Verdict verdict = limited.decide(V2, ReloadReason.CHANGE, T0);
+    ReloadEvent first = ((ReloadDecision.Attempt) verdict).event();
+    assertThat(limited.failed(first, ReloadFailedException.targetUnavailable("x", null)).delay())
+        .isPresent();
+    ReloadEvent third = new ReloadEvent(ReloadReason.RETRY, first.changes(), 3, V2, T0);
+    assertThat(limited.failed(third, ReloadFailedException.targetUnavailable("x", null)).delay())
+        .isEmpty();
   }
 }

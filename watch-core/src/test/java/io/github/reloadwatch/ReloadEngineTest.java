@@ -428,4 +428,32 @@ class ReloadEngineTest {
     assertThat(after.lastSuccess()).contains(Instant.parse("2026-11-25T00:00:00Z"));
     assertThat(after.appliedDigest()).isNotEqualTo(before.appliedDigest());
   }
+
+  @Test
+  void actionsArePrepared_onceBeforeTheFirstReload_andAFailureIsNotFatal() throws IOException {
+    // given
+    List<String> calls = new ArrayList<>();
+    ReloadAction prepared = new ReloadAction() {
+      @Override
+      public void prepare() {
+        calls.add("prepare");
+        throw new IllegalStateException("no client yet");
+      }
+
+      @Override
+      public void reload(ReloadEvent event) {
+        calls.add("reload");
+      }
+    };
+    // when
+    watcher = builder().addAction(prepared).reloadOnStart(true).build();
+    watcher.start();
+    assertThat(calls).as("start() does not prepare on the caller's thread").isEmpty();
+    scheduler.runDue();
+    write("v2");
+    scheduler.advance(DEBOUNCE);
+    // then
+    assertThat(calls).containsExactly("prepare", "reload", "reload");
+    assertThat(watcher.status().reloadsSucceeded()).isEqualTo(2);
+  }
 }

@@ -65,6 +65,7 @@ class RenderAndValidateTest {
         .addPath(secrets)
         .addRender(template, output)
         .renderEnvironment(Map.of("CLUSTER", "eu-1"))
+        .renderAllowFile(secrets)
         .addAction(action)
         .debounce(DEBOUNCE)
         .retry(RetryPolicy.never())

@@ -33,10 +33,15 @@ class SignalReloadActionTest {
     return new ReloadEvent(ReloadReason.MANUAL, List.of(), 1, Snapshot.empty(), Instant.EPOCH);
   }
 
-  /** Starts a shell that appends a line to {@code log} on every SIGHUP, like a daemon reloading. */
+  /**
+   * Starts a shell that appends a line to {@code log} on every SIGHUP, like a daemon reloading.
+   * The loop sleeps in the foreground, so the shell runs the trap after the current {@code sleep}
+   * ends, never inside an interrupted {@code wait}, whose interplay with a signal arriving as the
+   * background child exits differs between shells.
+   */
   private Process startHupCounter(Path log, Path ready) throws IOException {
     return new ProcessBuilder("sh", "-c",
-        "trap 'echo hup >> \"$0\"' HUP; touch \"$1\"; while :; do sleep 1 & wait $!; done",
+        "trap 'echo hup >> \"$0\"' HUP; touch \"$1\"; while :; do sleep 0.1; done",
         log.toString(), ready.toString())
         .redirectErrorStream(true)
         .start();

@@ -8,7 +8,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,7 +70,7 @@ class TemplateRendererTest {
   }
 
   @Test
-  void gzipTemplates_areDecompressed() throws IOException {
+  void gzipTemplates_areDecompressed() throws Exception {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (GZIPOutputStream gz = new GZIPOutputStream(bytes)) {
       gz.write("global: {}".getBytes(StandardCharsets.UTF_8));
@@ -77,5 +79,62 @@ class TemplateRendererTest {
         .isEqualTo("global: {}");
     assertThat(TemplateRenderer.decode("plain".getBytes(StandardCharsets.UTF_8), Path.of("a.yml")))
         .isEqualTo("plain");
+  }
+
+  private static TemplateRenderer allowing(Set<String> variables, List<Path> files) {
+    return new TemplateRenderer(ENV::get, new RenderAccess(variables, files), true);
+  }
+
+  @Test
+  void aVariableThatIsNotAllowed_isAnErrorNamingTheOption_evenWithADefault() {
+    TemplateRenderer renderer = allowing(Set.of("CLUSTER", "PROM_*"), List.of());
+    assertThatThrownBy(() -> renderer.render("url: ${REMOTE_URL:-x}", "t.yml"))
+        .isInstanceOf(TemplateRenderer.TemplateException.class)
+        .hasMessageContaining("t.yml:1: variable ${REMOTE_URL} is not among the variables")
+        .hasMessageContaining("renderAllowEnv(\"REMOTE_URL\")")
+        .hasMessageContaining("--render-allow-env")
+        .hasMessageNotContaining("metrics.example");
+  }
+
+  @Test
+  void allowedVariables_byNameOrPrefix_areRead() throws Exception {
+    TemplateRenderer renderer = allowing(Set.of("EMPTY", "REMOTE_*"), List.of());
+    assertThat(new String(renderer.render("${REMOTE_URL} ${EMPTY:-e}", "t.yml").output(),
+        StandardCharsets.UTF_8)).isEqualTo("https://metrics.example e");
+  }
+
+  @Test
+  void aFileOutsideTheAllowedDirectories_isAnError_alsoThroughDotDotOrALink() throws Exception {
+    Path allowed = Files.createDirectory(tmp.resolve("secrets"));
+    Files.writeString(allowed.resolve("password"), "pw-1234");
+    Path outside = Files.writeString(tmp.resolve("token"), "service-account-token");
+    Files.createSymbolicLink(allowed.resolve("sneaky"), outside);
+    TemplateRenderer renderer = allowing(Set.of(), List.of(allowed));
+
+    assertThat(new String(renderer.render("${file:" + allowed.resolve("password") + "}", "t.yml")
+        .output(), StandardCharsets.UTF_8)).isEqualTo("pw-1234");
+    for (String ref : List.of(outside.toString(), allowed + "/../token", allowed + "/sneaky")) {
+      assertThatThrownBy(() -> renderer.render("${file:" + ref + "}", "t.yml"))
+          .as(ref)
+          .isInstanceOf(TemplateRenderer.TemplateException.class)
+          .hasMessageContaining("is outside the files templates may read")
+          .hasMessageContaining("renderAllowFile(...)")
+          .hasMessageNotContaining("service-account-token");
+    }
+  }
+
+  @Test
+  void substitutedValues_areReportedForRedaction() throws Exception {
+    TemplateRenderer.Result result = new TemplateRenderer(ENV::get, true)
+        .render("a: ${REMOTE_URL} b: ${EMPTY:-fallback}", "t.yml");
+    assertThat(result.values()).containsExactly("https://metrics.example", "fallback");
+  }
+
+  @Test
+  void bytesThatAreNotUtf8_areRefused_notReplaced() {
+    byte[] latin1 = "caf\u00e9: 1".getBytes(StandardCharsets.ISO_8859_1);
+    assertThatThrownBy(() -> TemplateRenderer.decode(latin1, Path.of("/etc/t.yml")))
+        .isInstanceOf(TemplateRenderer.TemplateException.class)
+        .hasMessage("[/etc/t.yml] is not valid UTF-8: save it as UTF-8");
   }
 }

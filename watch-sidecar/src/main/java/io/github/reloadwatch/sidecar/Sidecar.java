@@ -155,6 +155,16 @@ public final class Sidecar implements Callable<Integer> {
           + " repeatable.")
   List<String> renders = new ArrayList<>();
 
+  @Option(names = "--render-allow-env", paramLabel = "NAME", split = ",",
+      description = "An environment variable templates may read, or a prefix ending in *"
+          + " (PROM_*); repeatable. By default templates read no variable.")
+  List<String> renderAllowEnv = new ArrayList<>();
+
+  @Option(names = "--render-allow-file", paramLabel = "PATH", split = ",",
+      description = "A file, or a directory of files, that ${file:...} may read (a mounted"
+          + " Secret); repeatable. By default templates read no file.")
+  List<Path> renderAllowFiles = new ArrayList<>();
+
   @Option(names = "--validate-command", paramLabel = "COMMAND",
       description = "Check new content first, e.g. 'promtool check config {file}'.")
   String validateCommand;
@@ -269,6 +279,15 @@ public final class Sidecar implements Callable<Integer> {
       }
       builder.addRender(Path.of(render.substring(0, colon)), Path.of(render.substring(colon + 1)));
     }
+    if (!renderAllowEnv.isEmpty()) {
+      try {
+        builder.renderAllowEnv(renderAllowEnv.toArray(new String[0]));
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(commandLine(spec),
+            "--render-allow-env: " + e.getMessage());
+      }
+    }
+    renderAllowFiles.forEach(builder::renderAllowFile);
     if (validateCommand != null) {
       CommandValidator.Builder validator = CommandValidator.builder()
           .command(validateCommand.trim().split("\\s+"))

@@ -165,7 +165,7 @@ class SidecarProcessTest {
     Path output = tmp.resolve("out/app.conf");
     int port = freePort();
     sidecar = launch("--watch", templates.toString(), "--debounce", "50ms",
-        "--render", template + ":" + output,
+        "--render", template + ":" + output, "--render-allow-file", tmp.resolve("key").toString(),
         "--validate-command", "grep -q ^version: {file}", "--validate-file", output.toString(),
         "--url", "http://127.0.0.1:" + target.getAddress().getPort() + "/-/reload",
         "--listen-address", "127.0.0.1:" + port);

@@ -45,8 +45,15 @@ final class ContentHasher {
     this.afterRead = afterRead;
   }
 
-  /** A file's digest and size. */
-  record Hash(String digest, long size) {}
+  /**
+   * A file's digest and size; {@code sizeUnknown} for a file whose reported size is not its
+   * content (procfs), whose digest must not be cached by metadata.
+   */
+  record Hash(String digest, long size, boolean sizeUnknown) {
+    Hash(String digest, long size) {
+      this(digest, size, false);
+    }
+  }
 
   /**
    * Hashes a regular file, following symbolic links.
@@ -74,11 +81,12 @@ final class ContentHasher {
     BasicFileAttributes after =
         Files.readAttributes(file, BasicFileAttributes.class, new LinkOption[0]);
     if (before.size() != after.size()
-        || size != after.size()
         || !before.lastModifiedTime().equals(after.lastModifiedTime())) {
       throw new ChangedWhileHashingException(file);
     }
-    return new Hash(hex(md.digest()), size);
+    // a size that differs from what was read, with nothing else changed, is a file that does
+    // not know its size (procfs, sysfs): take what was read, and never cache it
+    return new Hash(hex(md.digest()), size, size != after.size());
   }
 
   static MessageDigest newSha256() {

@@ -98,4 +98,35 @@ final class PathChecks {
       }
     }
   }
+
+  /**
+   * Refuses a render output that lies inside a watched path once links are resolved ({@code
+   * build()} compares the paths as written): writing it would trigger the watcher again, for ever.
+   */
+  static void checkOutputs(Settings settings) throws IOException {
+    for (RenderStep.Render render : settings.renders) {
+      Path output = realPath(render.output());
+      for (Path watched : settings.paths) {
+        Path real = realPath(watched);
+        if (output.startsWith(real)) {
+          throw new FileSystemException(render.output().toString(), null,
+              "is inside the watched path [" + watched + "] once links are resolved (" + output
+                  + "), so writing it would trigger the watcher again: write it elsewhere, for"
+                  + " example an emptyDir volume");
+        }
+      }
+    }
+  }
+
+  /** The real path of the nearest existing ancestor, with the names below it appended. */
+  private static Path realPath(Path path) throws IOException {
+    Path existing = path;
+    while (existing != null && !Files.exists(existing)) {
+      existing = existing.getParent();
+    }
+    if (existing == null) {
+      return path;
+    }
+    return existing.toRealPath().resolve(existing.relativize(path));
+  }
 }

@@ -33,6 +33,7 @@ final class Reconciler {
   private final SnapshotScanner scanner;
   private final ContentPipeline pipeline;
   private final GuardedListener listener;
+  private final Health health;
   private final Runnable awaitQuiet;
   private final Runnable beforeResync;
   private final Object lock = new Object();
@@ -57,13 +58,14 @@ final class Reconciler {
    * @param beforeResync runs before each periodic resync: the watches are checked too
    */
   Reconciler(Settings settings, Scheduler scheduler, SnapshotScanner scanner,
-      ContentPipeline pipeline, GuardedListener listener, Runnable awaitQuiet,
+      ContentPipeline pipeline, GuardedListener listener, Health health, Runnable awaitQuiet,
       Runnable beforeResync) {
     this.settings = settings;
     this.scheduler = scheduler;
     this.scanner = scanner;
     this.pipeline = pipeline;
     this.listener = listener;
+    this.health = health;
     this.awaitQuiet = awaitQuiet;
     this.beforeResync = beforeResync;
     this.decision = new ReloadDecision(settings.retry);
@@ -172,10 +174,18 @@ final class Reconciler {
     }
     try {
       cycle(trigger);
-    } catch (VirtualMachineError e) {
-      throw e;
+      health.clear(WatchStatus.Condition.CYCLE_FAILING);
     } catch (Throwable t) {
-      logger.error("reload cycle failed unexpectedly; the watcher keeps running", t);
+      // also an OutOfMemoryError: a scheduler's Future would swallow it, and the watcher would
+      // go deaf with nothing said; say it, and let status() (and a liveness probe) see it
+      health.set(WatchStatus.Condition.CYCLE_FAILING, t.toString(), scheduler.instant());
+      try {
+        logger.error("reload cycle failed unexpectedly; the watcher keeps trying at the next"
+            + " change{}", t instanceof VirtualMachineError
+                ? " (raise the heap, -Xmx, or watch fewer files: each costs about 1 KiB)" : "", t);
+      } catch (Throwable ignored) {
+        // out of memory even for the log line: the status still says it
+      }
     } finally {
       ReloadReason next;
       synchronized (lock) {
@@ -249,6 +259,7 @@ final class Reconciler {
         lastScanProblem = problem;
         decision.problem(problem);
       }
+      health.set(WatchStatus.Condition.SCAN_FAILING, problem, scheduler.instant());
       if (!repeated) {
         logger.warn("cannot read the watched files, so no reload: {}; will try again on the next"
             + " change or resync", problem);
@@ -263,6 +274,8 @@ final class Reconciler {
         changed = !missing.equals(lastMissing);
         lastMissing = missing;
       }
+      health.set(WatchStatus.Condition.PATH_MISSING, missing + " missing", scheduler.instant());
+      health.clear(WatchStatus.Condition.SCAN_FAILING);
       missingTimer.scheduleIfIdle(() -> reconcile(ReloadReason.CHANGE), MISSING_PATH_POLL);
       if (changed) {
         logger.warn("{} missing, so no reload (never a half change): waiting for it to reappear",
@@ -279,6 +292,8 @@ final class Reconciler {
     if (!back.isEmpty()) {
       logger.info("{} present again", back);
     }
+    health.clear(WatchStatus.Condition.PATH_MISSING);
+    health.clear(WatchStatus.Condition.SCAN_FAILING);
     return result.snapshot();
   }
 

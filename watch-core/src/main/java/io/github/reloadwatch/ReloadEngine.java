@@ -41,6 +41,7 @@ final class ReloadEngine {
   private volatile Debouncer debouncer;
   private volatile Reconciler reconciler;
   private volatile WatchSupervisor supervisor;
+  private volatile Health health;
 
   ReloadEngine(Settings settings) {
     this.settings = settings;
@@ -58,19 +59,23 @@ final class ReloadEngine {
     }
     try {
       List<WatchedPath> watched = PathChecks.classify(settings);
+      PathChecks.checkOutputs(settings);
       PathChecks.warnIfNamesMayBeMangled(settings);
       Scheduler scheduler = settings.scheduler != null ? settings.scheduler : ownScheduler();
       GuardedListener listener = new GuardedListener(settings.listener);
+      health = new Health();
       SnapshotScanner scanner = new SnapshotScanner(watched, settings.recursive,
           PathChecks.matchers(settings.includes), PathChecks.matchers(settings.excludes));
-      ContentPipeline pipeline = new ContentPipeline(
-          new RenderStep(settings.renders, renderer()), settings.validators, settings.dryRun);
+      RenderStep renderStep = new RenderStep(settings.renders, renderer());
+      renderStep.removeStaleStaging();
+      ContentPipeline pipeline =
+          new ContentPipeline(renderStep, settings.validators, settings.dryRun);
       debouncer = new Debouncer(scheduler, settings.debounce, settings.maxDelay,
           () -> reconciler.trigger(ReloadReason.CHANGE));
-      reconciler = new Reconciler(settings, scheduler, scanner, pipeline, listener,
+      reconciler = new Reconciler(settings, scheduler, scanner, pipeline, listener, health,
           debouncer::poke, () -> supervisor.check());
       supervisor = new WatchSupervisor(watched, settings.recursive, settings.backend, scheduler,
-          listener, debouncer::poke, () -> reconciler.trigger(ReloadReason.RESYNC));
+          listener, health, debouncer::poke, () -> reconciler.trigger(ReloadReason.RESYNC));
 
       supervisor.start(); // OS watches first: a change from here on is never missed
       SnapshotScanner.Result initial = initialScan(scanner);
@@ -273,6 +278,7 @@ final class ReloadEngine {
       r.describe(status);
       status.watchEvents = s.events();
       status.watchErrors = s.errors() + r.scanErrors();
+      status.problems = health.problems();
     }
     return status.build();
   }

@@ -17,6 +17,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +54,35 @@ final class RenderStep {
 
   boolean isEmpty() {
     return renders.isEmpty();
+  }
+
+  /**
+   * Deletes staging files an earlier run left next to the outputs (it was killed between staging
+   * and renaming), so they do not pile up over restarts.
+   */
+  void removeStaleStaging() {
+    for (Render render : renders) {
+      Path dir = render.output().getParent();
+      String prefix = stagingPrefix(render.output());
+      if (dir == null || !Files.isDirectory(dir)) {
+        continue;
+      }
+      try (Stream<Path> entries = Files.list(dir)) {
+        for (Path entry : entries.toList()) {
+          String name = entry.getFileName().toString();
+          if (name.startsWith(prefix) && name.endsWith(".tmp") && Files.isRegularFile(entry)) {
+            Files.deleteIfExists(entry);
+            logger.info("removed [{}], a staging file an earlier run left behind", entry);
+          }
+        }
+      } catch (IOException e) {
+        logger.debug("cannot clean up staging files in [{}]", dir, e);
+      }
+    }
+  }
+
+  private static String stagingPrefix(Path output) {
+    return "." + output.getFileName() + ".reloadwatch-";
   }
 
   Rendered render(Snapshot scanned) throws IOException, TemplateRenderer.TemplateException {
@@ -173,7 +203,7 @@ final class RenderStep {
         Path output = e.getKey();
         Path dir = dryRun ? tempDir : output.getParent();
         Files.createDirectories(dir);
-        String prefix = "." + output.getFileName() + ".reloadwatch-";
+        String prefix = stagingPrefix(output);
         boolean secret = rendered.secret().get(output);
         Path temp = POSIX
             ? Files.createTempFile(dir, prefix, ".tmp", permissions(secret))

@@ -207,7 +207,9 @@ final class SnapshotScanner {
       if (hash == null) {
         long started = cache.now();
         hash = hasher.hash(resolved);
-        cache.store(resolved, stamp, hash, started);
+        if (!hash.sizeUnknown()) {
+          cache.store(resolved, stamp, hash, started);
+        }
       }
     } catch (AccessDeniedException e) {
       throw new AccessDeniedException(

@@ -1,6 +1,7 @@
 package io.github.reloadwatch;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -30,6 +31,49 @@ public final class WatchStatus {
     CLOSED
   }
 
+  /**
+   * A way the watcher can fail at its job; see {@link #problems()}.
+   *
+   * @since 0.1.0
+   */
+  public enum Condition {
+    /** A watched path is missing, so no reload happens (never half a change). */
+    PATH_MISSING,
+    /** The watched files cannot be read (permissions, I/O errors). */
+    SCAN_FAILING,
+    /** OS watches cannot be registered again after a loss; changes wait for a resync. */
+    WATCH_FAILING,
+    /** The OS refused more watches (inotify limits): every path is scanned every 2 s instead. */
+    POLLING,
+    /** Reload cycles die of an unexpected error (out of memory, a bug): nothing is acted on. */
+    CYCLE_FAILING
+  }
+
+  /**
+   * One condition that holds now, since when, and what it is about (a path, an error message).
+   *
+   * @param condition the condition
+   * @param since when it began, from the watcher's scheduler
+   * @param detail what it is about; never file content or a secret
+   * @since 0.1.0
+   */
+  public record Problem(Condition condition, Instant since, String detail) {
+
+    /**
+     * Creates a problem.
+     *
+     * @param condition the condition
+     * @param since when it began
+     * @param detail what it is about
+     * @throws NullPointerException if an argument is null
+     */
+    public Problem {
+      Objects.requireNonNull(condition, "condition cannot be null");
+      Objects.requireNonNull(since, "since cannot be null");
+      Objects.requireNonNull(detail, "detail cannot be null");
+    }
+  }
+
   private final State state;
   private final long watchEvents;
   private final long watchErrors;
@@ -43,6 +87,7 @@ public final class WatchStatus {
   private final String currentDigest;
   private final String appliedDigest;
   private final boolean failing;
+  private final List<Problem> problems;
 
   private WatchStatus(Builder b) {
     this.state = Objects.requireNonNull(b.state, "state cannot be null");
@@ -58,6 +103,7 @@ public final class WatchStatus {
     this.currentDigest = b.currentDigest;
     this.appliedDigest = b.appliedDigest;
     this.failing = b.failing;
+    this.problems = List.copyOf(b.problems);
   }
 
   /**
@@ -178,6 +224,17 @@ public final class WatchStatus {
     return failing;
   }
 
+  /**
+   * Returns the conditions that keep the watcher from doing its job right now, each with when it
+   * began, for health checks: a sidecar turns its liveness red when one has lasted longer than a
+   * bound. Empty when all is well. {@link Condition#POLLING} is degraded, not broken.
+   *
+   * @return the problems, in {@link Condition} order
+   */
+  public List<Problem> problems() {
+    return problems;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof WatchStatus other
@@ -193,14 +250,15 @@ public final class WatchStatus {
         && Objects.equals(lastError, other.lastError)
         && Objects.equals(currentDigest, other.currentDigest)
         && Objects.equals(appliedDigest, other.appliedDigest)
-        && failing == other.failing;
+        && failing == other.failing
+        && problems.equals(other.problems);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(state, watchEvents, watchErrors, reloadsSucceeded, reloadsFailed,
         reloadsRejected, skippedUnchanged, lastAttempt, lastSuccess, lastError, currentDigest,
-        appliedDigest, failing);
+        appliedDigest, failing, problems);
   }
 
   @Override
@@ -210,7 +268,7 @@ public final class WatchStatus {
         + reloadsFailed + ", reloadsRejected=" + reloadsRejected + ", skippedUnchanged="
         + skippedUnchanged + ", lastAttempt=" + lastAttempt + ", lastSuccess=" + lastSuccess
         + ", lastError=" + lastError + ", currentDigest=" + currentDigest + ", appliedDigest="
-        + appliedDigest + ", failing=" + failing + "}";
+        + appliedDigest + ", failing=" + failing + ", problems=" + problems + "}";
   }
 
   /** Collects the values of a status; each part of the watcher fills in its own. */
@@ -228,6 +286,7 @@ public final class WatchStatus {
     String currentDigest;
     String appliedDigest;
     boolean failing;
+    List<Problem> problems = List.of();
 
     WatchStatus build() {
       return new WatchStatus(this);

@@ -44,6 +44,8 @@ final class WatchSupervisor implements WatchBackend.Callback {
   private final boolean recursive;
   private final WatchBackend.Factory factory;
   private final GuardedListener listener;
+  private final Health health;
+  private final Scheduler scheduler;
   private final Runnable poke;
   private final Runnable rescan;
   private final Timer checkTimer;
@@ -71,11 +73,14 @@ final class WatchSupervisor implements WatchBackend.Callback {
    * @param rescan scans now, for the polling fallback
    */
   WatchSupervisor(List<WatchedPath> watched, boolean recursive, WatchBackend.Factory factory,
-      Scheduler scheduler, GuardedListener listener, Runnable poke, Runnable rescan) {
+      Scheduler scheduler, GuardedListener listener, Health health, Runnable poke,
+      Runnable rescan) {
     this.watched = List.copyOf(watched);
     this.recursive = recursive;
     this.factory = factory;
     this.listener = listener;
+    this.health = health;
+    this.scheduler = scheduler;
     this.poke = poke;
     this.rescan = rescan;
     this.checkTimer = new Timer(scheduler);
@@ -101,9 +106,11 @@ final class WatchSupervisor implements WatchBackend.Callback {
     try {
       register(false);
       lastProblem = null;
+      health.clear(WatchStatus.Condition.WATCH_FAILING);
     } catch (IOException e) {
       errors.incrementAndGet();
       String problem = e.getMessage();
+      health.set(WatchStatus.Condition.WATCH_FAILING, problem, scheduler.instant());
       if (!problem.equals(lastProblem)) {
         logger.warn("{}; trying again every {} ms", problem, MISSING_DIR_POLL.toMillis());
       }
@@ -204,6 +211,9 @@ final class WatchSupervisor implements WatchBackend.Callback {
     }
     polling = true;
     errors.incrementAndGet();
+    health.set(WatchStatus.Condition.POLLING, "cannot register OS file watches ("
+        + cause.getMessage() + "): scanning every " + POLL_FALLBACK_INTERVAL.toMillis() + " ms",
+        scheduler.instant());
     logger.warn("cannot register OS file watches ({}): falling back to scanning every {} ms."
         + " Raise the limits, e.g. sysctl fs.inotify.max_user_watches=524288 and"
         + " fs.inotify.max_user_instances=512",

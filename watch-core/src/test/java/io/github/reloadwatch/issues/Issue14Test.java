@@ -1,7 +1,9 @@
 package io.github.reloadwatch.issues;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.reloadwatch.CommandValidator;
 import io.github.reloadwatch.ReloadWatcher;
@@ -10,6 +12,7 @@ import io.github.reloadwatch.testing.FakeScheduler;
 import io.github.reloadwatch.testing.LogCapture;
 import io.github.reloadwatch.testing.RecordingAction;
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -135,5 +138,51 @@ class Issue14Test {
           .contains("password: [redacted]").doesNotContain(SECRET));
       assertThat(logs.text()).contains("password: [redacted]").doesNotContain(SECRET);
     }
+  }
+
+  @Test
+  void aFileWhoseSizeIsNotItsContent_likeProcfs_isHashedNotWedged() throws IOException {
+    Path ostype = Path.of("/proc/sys/kernel/ostype");
+    assumeTrue(Files.isReadable(ostype) && Files.size(ostype) == 0, "needs Linux procfs");
+    // given: a watched directory with a procfs file linked in, and a plain file
+    Path dir = Files.createDirectory(tmp.resolve("config"));
+    Files.createSymbolicLink(dir.resolve("ostype"), ostype);
+    Files.writeString(dir.resolve("a.yml"), "v1");
+    start(ReloadWatcher.builder().addPath(dir)); // before the fix: "kept changing during start()"
+    // when
+    Files.writeString(dir.resolve("a.yml"), "v2");
+    // then
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      scheduler.advance(DEBOUNCE);
+      assertThat(action.count()).isEqualTo(1);
+    });
+    assertThat(action.lastContent().get(dir.resolve("ostype"))).startsWith("Linux");
+  }
+
+  @Test
+  void anOutputInsideTheWatchedPathThroughALink_isRefusedAtStart() throws IOException {
+    Path config = Files.createDirectory(tmp.resolve("config"));
+    Path template = Files.writeString(config.resolve("app.yml"), "a: 1\n");
+    Path link = Files.createSymbolicLink(tmp.resolve("out"), config); // out -> config
+    ReloadWatcher.Builder builder = ReloadWatcher.builder().addPath(config)
+        .addRender(template, link.resolve("rendered.yml")).addAction(action);
+    watcher = builder.build(); // the paths as written are apart
+    assertThatThrownBy(watcher::start)
+        .isInstanceOf(FileSystemException.class)
+        .hasMessageContaining(link.resolve("rendered.yml").toString())
+        .hasMessageContaining("inside the watched path [" + config + "] once links are resolved");
+  }
+
+  @Test
+  void stagingFilesLeftByAKilledRun_areRemovedAtStart() throws IOException {
+    Path config = Files.createDirectory(tmp.resolve("config"));
+    Path out = Files.createDirectory(tmp.resolve("out"));
+    Path template = Files.writeString(config.resolve("app.yml"), "a: 1\n");
+    Path stale = Files.writeString(out.resolve(".app.yml.reloadwatch-123456.tmp"), "half");
+    Path unrelated = Files.writeString(out.resolve(".other.reloadwatch-1.tmp"), "not ours");
+    start(ReloadWatcher.builder().addPath(config).addRender(template, out.resolve("app.yml")));
+    assertThat(stale).doesNotExist();
+    assertThat(unrelated).exists();
+    assertThat(out.resolve("app.yml")).hasContent("a: 1");
   }
 }

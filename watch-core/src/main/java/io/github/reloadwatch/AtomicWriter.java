@@ -438,15 +438,20 @@ public final class AtomicWriter {
 
   private static void setMode(Path file, int mode) throws IOException {
     if (POSIX) {
-      Set<PosixFilePermission> permissions = EnumSet.noneOf(PosixFilePermission.class);
-      PosixFilePermission[] bits = PosixFilePermission.values(); // OWNER_READ first, OTHERS_EXECUTE last
-      for (int i = 0; i < bits.length; i++) {
-        if ((mode & (1 << (bits.length - 1 - i))) != 0) {
-          permissions.add(bits[i]);
-        }
-      }
-      Files.setPosixFilePermissions(file, permissions);
+      Files.setPosixFilePermissions(file, permissions(mode));
     }
+  }
+
+  /** The permission bits of a mode such as {@code 0640}. */
+  static Set<PosixFilePermission> permissions(int mode) {
+    Set<PosixFilePermission> permissions = EnumSet.noneOf(PosixFilePermission.class);
+    PosixFilePermission[] bits = PosixFilePermission.values(); // OWNER_READ first, OTHERS_EXECUTE last
+    for (int i = 0; i < bits.length; i++) {
+      if ((mode & (1 << (bits.length - 1 - i))) != 0) {
+        permissions.add(bits[i]);
+      }
+    }
+    return permissions;
   }
 
   private static int mode(Path file) throws IOException {

@@ -73,7 +73,7 @@ final class ContentPipeline {
     RenderStep.Staging staging = null;
     try {
       if (prepared.rendered() != null) {
-        staging = RenderStep.stage(prepared.rendered(), dryRun);
+        staging = renderStep.stage(prepared.rendered(), dryRun);
       }
       ValidationContext context = new ValidationContext(
           prepared.snapshot(), staging == null ? Map.of() : staging.staged());

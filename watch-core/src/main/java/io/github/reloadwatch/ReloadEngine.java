@@ -66,7 +66,8 @@ final class ReloadEngine {
       health = new Health();
       SnapshotScanner scanner = new SnapshotScanner(watched, settings.recursive,
           PathChecks.matchers(settings.includes), PathChecks.matchers(settings.excludes));
-      RenderStep renderStep = new RenderStep(settings.renders, renderer());
+      RenderStep renderStep = new RenderStep(settings.renders, renderer(),
+          new RenderStep.Permissions(settings.renderOutputMode, settings.renderOutputGroup));
       renderStep.removeStaleStaging();
       ContentPipeline pipeline =
           new ContentPipeline(renderStep, settings.validators, settings.dryRun);
@@ -110,7 +111,7 @@ final class ReloadEngine {
         settings.renderAllowFiles);
     return new TemplateRenderer(
         settings.environment != null ? settings.environment::get : System::getenv, access,
-        settings.renderStrict);
+        settings.renderStrict, settings.renderSyntax);
   }
 
   private Scheduler ownScheduler() {

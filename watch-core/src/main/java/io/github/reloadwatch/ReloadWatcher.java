@@ -378,8 +378,9 @@ public final class ReloadWatcher implements AutoCloseable {
      * <p>The reload decision is taken over the rendered output, so a rotated secret reloads even
      * when the template did not change (watch the secret's directory too, or rely on the
      * resync). The output is written atomically (staged in its directory, then renamed), with
-     * permissions {@code 0600} when anything was substituted, and removed when its template
-     * disappears. Values never appear in logs or exceptions.
+     * permissions {@code 0640} when anything was substituted and {@code 0644} otherwise (see
+     * {@link #renderOutputMode(int)} and {@link #renderOutputGroup(String)}), and removed when its
+     * template disappears. Values never appear in logs or exceptions.
      *
      * @param template the template, usually inside a watched directory
      * @param output where the rendered file goes; must not be inside a watched path
@@ -404,6 +405,20 @@ public final class ReloadWatcher implements AutoCloseable {
      */
     public Builder renderStrict(boolean strict) {
       s.renderStrict = strict;
+      return this;
+    }
+
+    /**
+     * Sets how references are written in templates. Defaults to {@link
+     * TemplateSyntax#DOLLAR_BRACES} ({@code ${NAME}}, {@code ${file:...}}); {@link
+     * TemplateSyntax#DOLLAR_PARENTHESES} reads prometheus-operator's {@code $(NAME)} templates.
+     *
+     * @param syntax the syntax
+     * @return this builder
+     * @throws NullPointerException if {@code syntax} is null
+     */
+    public Builder renderSyntax(TemplateSyntax syntax) {
+      s.renderSyntax = Objects.requireNonNull(syntax, "syntax cannot be null");
       return this;
     }
 
@@ -462,6 +477,45 @@ public final class ReloadWatcher implements AutoCloseable {
     public Builder renderAllowFile(Path fileOrDirectory) {
       Objects.requireNonNull(fileOrDirectory, "fileOrDirectory cannot be null");
       s.renderAllowFiles = Settings.append(s.renderAllowFiles, Snapshot.logical(fileOrDirectory));
+      return this;
+    }
+
+    /**
+     * Sets the permission bits of every rendered output, such as {@code 0640}. By default an
+     * output holding substituted values is {@code 0640} (readable by the owner and the group, so a
+     * target running as another user of the same group, as an {@code fsGroup} makes it in
+     * Kubernetes, can read it) and any other output {@code 0644}.
+     *
+     * @param mode permission bits within {@code 0} to {@code 0777}
+     * @return this builder
+     * @throws IllegalArgumentException if {@code mode} is outside {@code 0} to {@code 0777}, or
+     *     does not let the owner read
+     */
+    public Builder renderOutputMode(int mode) {
+      if (mode < 0 || mode > 0777 || (mode & 0400) == 0) {
+        throw new IllegalArgumentException("renderOutputMode (0" + Integer.toOctalString(mode)
+            + ") must be within 0-0777 and let the owner read, like 0640");
+      }
+      s.renderOutputMode = mode;
+      return this;
+    }
+
+    /**
+     * Sets the group that owns every rendered output: the group the target runs as, by name or
+     * number. The process must be allowed to give files to that group (be a member, or root).
+     * Defaults to the process's group.
+     *
+     * @param group a group name such as {@code nogroup}, or a number such as {@code 65534}
+     * @return this builder
+     * @throws NullPointerException if {@code group} is null
+     * @throws IllegalArgumentException if it is blank
+     */
+    public Builder renderOutputGroup(String group) {
+      Objects.requireNonNull(group, "group cannot be null");
+      if (group.isBlank()) {
+        throw new IllegalArgumentException("renderOutputGroup must name a group, got a blank");
+      }
+      s.renderOutputGroup = group.strip();
       return this;
     }
 

@@ -9,7 +9,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipalNotFoundException;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -44,12 +46,22 @@ final class RenderStep {
   record Rendered(Map<Path, byte[]> outputs, Map<Path, Boolean> secret, List<Path> removed,
       Map<Path, byte[]> decompressedTemplates, Set<String> values) {}
 
+  /**
+   * How outputs are written: {@code mode} for every output, or null for the default (0640 when a
+   * value was substituted, 0644 otherwise); {@code group} to own them, or null for the process's.
+   */
+  record Permissions(Integer mode, String group) {
+    static final Permissions DEFAULT = new Permissions(null, null);
+  }
+
   private final List<Render> renders;
   private final TemplateRenderer renderer;
+  private final Permissions permissions;
 
-  RenderStep(List<Render> renders, TemplateRenderer renderer) {
+  RenderStep(List<Render> renders, TemplateRenderer renderer, Permissions permissions) {
     this.renders = List.copyOf(renders);
     this.renderer = renderer;
+    this.permissions = permissions;
   }
 
   boolean isEmpty() {
@@ -193,9 +205,11 @@ final class RenderStep {
 
   /**
    * Writes the outputs to staging files: next to each output (so the final rename is atomic), or
-   * in a private temp directory for a dry run. Files holding substituted values are {@code 0600}.
+   * in a private temp directory for a dry run, with the configured mode and group (by default
+   * 0640 for files holding substituted values, readable by the group the target runs as, and
+   * 0644 for the others).
    */
-  static Staging stage(Rendered rendered, boolean dryRun) throws IOException {
+  Staging stage(Rendered rendered, boolean dryRun) throws IOException {
     Path tempDir = dryRun ? Files.createTempDirectory("reloadwatch-dry-run-") : null;
     Staging staging = new Staging(rendered.removed(), tempDir);
     try {
@@ -206,11 +220,14 @@ final class RenderStep {
         String prefix = stagingPrefix(output);
         boolean secret = rendered.secret().get(output);
         Path temp = POSIX
-            ? Files.createTempFile(dir, prefix, ".tmp", permissions(secret))
+            ? Files.createTempFile(dir, prefix, ".tmp", OWNER_ONLY) // nothing readable half-written
             : Files.createTempFile(dir, prefix, ".tmp");
         staging.staged.put(output, temp);
         try (OutputStream out = Files.newOutputStream(temp)) {
           out.write(e.getValue());
+        }
+        if (POSIX) {
+          applyPermissions(temp, secret);
         }
       }
       return staging;
@@ -220,8 +237,21 @@ final class RenderStep {
     }
   }
 
-  private static FileAttribute<?> permissions(boolean secret) {
-    return PosixFilePermissions.asFileAttribute(
-        PosixFilePermissions.fromString(secret ? "rw-------" : "rw-r--r--"));
+  private static final FileAttribute<?> OWNER_ONLY =
+      PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+
+  private void applyPermissions(Path file, boolean secret) throws IOException {
+    int mode = permissions.mode() != null ? permissions.mode() : secret ? 0640 : 0644;
+    if (permissions.group() != null) {
+      PosixFileAttributeView view = Files.getFileAttributeView(file, PosixFileAttributeView.class);
+      try {
+        view.setGroup(file.getFileSystem().getUserPrincipalLookupService()
+            .lookupPrincipalByGroupName(permissions.group()));
+      } catch (UserPrincipalNotFoundException e) {
+        throw new IOException("render output group '" + permissions.group() + "' does not exist:"
+            + " give a group name or number known to this system", e);
+      }
+    }
+    Files.setPosixFilePermissions(file, AtomicWriter.permissions(mode));
   }
 }

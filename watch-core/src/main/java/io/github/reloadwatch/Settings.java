@@ -38,12 +38,17 @@ final class Settings implements Cloneable {
   Path mountInfo = Path.of("/proc/self/mountinfo");
   List<RenderStep.Render> renders = List.of();
   boolean renderStrict = true;
+  TemplateSyntax renderSyntax = TemplateSyntax.DOLLAR_BRACES;
   /** Null: the process environment. */
   Map<String, String> environment;
   /** Process environment variables templates may read: names, or prefixes ending in '*'. */
   Set<String> renderAllowEnv = Set.of();
   /** Files and directories {@code ${file:...}} may read. */
   List<Path> renderAllowFiles = List.of();
+  /** Null: 0640 when a value was substituted, else 0644. */
+  Integer renderOutputMode;
+  /** Null: the process's group. */
+  String renderOutputGroup;
   List<Validator> validators = List.of();
   boolean dryRun;
 

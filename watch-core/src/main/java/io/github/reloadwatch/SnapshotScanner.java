@@ -5,6 +5,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemLoopException;
 import java.nio.file.FileVisitOption;
 import java.nio.file.FileVisitResult;
+import java.nio.file.LinkOption;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -14,9 +15,11 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +52,7 @@ final class SnapshotScanner {
   private final List<PathMatcher> excludes;
   private final ContentHasher hasher;
   private final DigestCache cache;
+  private final Set<Path> warnedReplacedLinks = new HashSet<>();
 
   SnapshotScanner(
       List<WatchedPath> paths,
@@ -124,7 +128,8 @@ final class SnapshotScanner {
       if (layout.isEmpty() && ConfigMapLayout.isMidSwap(parent)) {
         return false;
       }
-      Path resolved = layout.map(l -> l.resolve(path)).orElse(path);
+      Path resolved = layout.isPresent() && !replacedLink(path)
+          ? layout.get().resolve(path) : path;
       if (!Files.isRegularFile(resolved)) {
         if (Files.exists(resolved)) {
           throw new IOException(
@@ -148,9 +153,41 @@ final class SnapshotScanner {
     Path root = layout.map(ConfigMapLayout::target).orElse(path);
     walk(path, root, out);
     if (layout.isPresent()) {
+      addReplacedLinks(path, out);
       layout.get().checkStillCurrent();
     }
     return true;
+  }
+
+  /**
+   * Whether a user-visible name of a volume is a plain file where kubelet put a link into {@code
+   * ..data}: an editor that writes a new file and renames it over the old one ({@code sed -i},
+   * many IDEs) replaces the link. The target now reads that file, so the snapshot takes it too,
+   * with a WARN: kubelet only creates missing links, so no ConfigMap update replaces it.
+   */
+  private boolean replacedLink(Path visible) {
+    if (Files.isSymbolicLink(visible) || !Files.isRegularFile(visible, LinkOption.NOFOLLOW_LINKS)) {
+      return false;
+    }
+    if (warnedReplacedLinks.add(visible)) {
+      logger.warn("[{}] is a plain file, not kubelet's link into ..data: an editor such as sed -i"
+          + " replaced the link. Reading the file as it is (the target does too), but no"
+          + " ConfigMap update will replace it, since kubelet only creates missing links: edit"
+          + " the ConfigMap instead, and delete the file to get the link back", visible);
+    }
+    return true;
+  }
+
+  /** Takes the volume's plain files that replaced kubelet's links (see {@link #replacedLink}). */
+  private void addReplacedLinks(Path dir, Map<Path, Snapshot.Entry> out) throws IOException {
+    try (var entries = Files.list(dir)) {
+      for (Path entry : entries.toList()) {
+        if (visible(entry.getFileName().toString()) && matches(dir.relativize(entry))
+            && replacedLink(entry)) {
+          add(entry, entry, out);
+        }
+      }
+    }
   }
 
   private void walk(Path logicalRoot, Path root, Map<Path, Snapshot.Entry> out)

@@ -60,16 +60,19 @@ final class TemplateRenderer {
   private final Function<String, String> environment;
   private final RenderAccess access;
   private final boolean strict;
+  private final TemplateSyntax syntax;
 
-  TemplateRenderer(Function<String, String> environment, RenderAccess access, boolean strict) {
+  TemplateRenderer(Function<String, String> environment, RenderAccess access, boolean strict,
+      TemplateSyntax syntax) {
     this.environment = environment;
     this.access = access;
     this.strict = strict;
+    this.syntax = syntax;
   }
 
-  /** A renderer that may read every variable of {@code environment} and every file. */
+  /** A renderer of {@code ${...}} that may read every variable of {@code environment} and file. */
   TemplateRenderer(Function<String, String> environment, boolean strict) {
-    this(environment, RenderAccess.ALL, strict);
+    this(environment, RenderAccess.ALL, strict, TemplateSyntax.DOLLAR_BRACES);
   }
 
   Result render(String template, String templateName) throws TemplateException {
@@ -84,22 +87,26 @@ final class TemplateRenderer {
       if (c == '\n') {
         line++;
       }
-      if (c == '$' && template.startsWith("$${", i)) {
+      boolean braces = syntax == TemplateSyntax.DOLLAR_BRACES;
+      if (braces && c == '$' && template.startsWith("$${", i)) {
         out.append("${");
         i += 3;
         continue;
       }
-      if (c == '$' && template.startsWith("${", i)) {
-        int close = template.indexOf('}', i + 2);
-        Reference ref = close < 0 ? null : Reference.parse(template.substring(i + 2, close));
+      if (c == '$' && template.startsWith(braces ? "${" : "$(", i)) {
+        int close = template.indexOf(braces ? '}' : ')', i + 2);
+        Reference ref = close < 0 ? null : braces
+            ? Reference.parse(template.substring(i + 2, close))
+            : Reference.variable(template.substring(i + 2, close));
         if (ref != null) {
           String value = resolve(ref, templateName, line);
           if (value == null) {
             if (strict) {
               throw new UnresolvedReferenceException(
-                  templateName + ":" + line + ": " + ref.describe()
-                      + " has no value and no default: set it, give a default with ${"
-                      + ref.raw() + ":-default}, or escape a literal with $${");
+                  templateName + ":" + line + ": " + ref.describe() + (ref.parentheses()
+                      ? " has no value: set it"
+                      : " has no value and no default: set it, give a default with ${"
+                          + ref.raw() + ":-default}, or escape a literal with $${"));
             }
             unresolved.add(templateName + ":" + line + " " + ref.describe());
             out.append(template, i, close + 1);
@@ -159,7 +166,12 @@ final class TemplateRenderer {
   }
 
   /** One {@code ${...}} reference. */
-  private record Reference(String raw, String name, Path file, String defaultValue) {
+  private record Reference(String raw, String name, Path file, String defaultValue,
+      boolean parentheses) {
+
+    Reference(String raw, String name, Path file, String defaultValue) {
+      this(raw, name, file, defaultValue, false);
+    }
 
     static Reference parse(String body) {
       String target = body;
@@ -186,8 +198,15 @@ final class TemplateRenderer {
       return new Reference(target, target, null, defaultValue);
     }
 
+    /** A bare {@code $(NAME)}: a variable, no default, no file. */
+    static Reference variable(String body) {
+      return body.matches("[A-Za-z_][A-Za-z0-9_]*")
+          ? new Reference(body, body, null, null, true) : null;
+    }
+
     String describe() {
-      return file != null ? "file reference [" + file + "]" : "variable ${" + name + "}";
+      return file != null ? "file reference [" + file + "]"
+          : parentheses ? "variable $(" + name + ")" : "variable ${" + name + "}";
     }
   }
 

@@ -11,6 +11,7 @@ import io.github.reloadwatch.testing.RecordingAction;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -96,7 +97,7 @@ class RenderAndValidateTest {
   }
 
   @Test
-  void render_writesTheOutputAtomicallyWithPrivatePermissions() throws IOException {
+  void render_writesTheOutputAtomicallyReadableByOwnerAndGroupOnly() throws IOException {
     Files.writeString(template, "initial");
     start(builder().reloadOnStart(true));
     writeTemplate(good());
@@ -104,7 +105,8 @@ class RenderAndValidateTest {
     assertThat(Files.readString(output))
         .isEqualTo("cluster: eu-1\npassword: " + SECRET + "\n");
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(output)))
-        .isEqualTo("rw-------");
+        .as("by default a target running as another user of the group can read it (#16)")
+        .isEqualTo("rw-r-----");
     assertThat(action.lastContent()).containsEntry(output, Files.readString(output));
     try (var files = Files.list(out)) {
       assertThat(files).containsExactly(output); // no staging file left behind
@@ -315,5 +317,18 @@ class RenderAndValidateTest {
     assertThatThrownBy(() -> CommandValidator.builder().command("promtool", "{file}").build())
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("call file(...)");
+  }
+
+  @Test
+  void outputModeAndGroup_areConfigurable() throws IOException {
+    String group = Files.readAttributes(tmp, PosixFileAttributes.class)
+        .group().getName();
+    Files.writeString(template, good());
+    start(builder().renderOutputMode(0604).renderOutputGroup(group));
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(output)))
+        .isEqualTo("rw----r--");
+    assertThatThrownBy(() -> ReloadWatcher.builder().renderOutputMode(0044))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("let the owner read");
   }
 }

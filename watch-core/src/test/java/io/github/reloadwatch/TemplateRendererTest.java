@@ -82,7 +82,8 @@ class TemplateRendererTest {
   }
 
   private static TemplateRenderer allowing(Set<String> variables, List<Path> files) {
-    return new TemplateRenderer(ENV::get, new RenderAccess(variables, files), true);
+    return new TemplateRenderer(ENV::get, new RenderAccess(variables, files), true,
+        TemplateSyntax.DOLLAR_BRACES);
   }
 
   @Test
@@ -136,5 +137,17 @@ class TemplateRendererTest {
     assertThatThrownBy(() -> TemplateRenderer.decode(latin1, Path.of("/etc/t.yml")))
         .isInstanceOf(TemplateRenderer.TemplateException.class)
         .hasMessage("[/etc/t.yml] is not valid UTF-8: save it as UTF-8");
+  }
+
+  @Test
+  void parenthesesSyntax_readsPrometheusOperatorTemplates_andLeavesBracesAlone() throws Exception {
+    TemplateRenderer renderer = new TemplateRenderer(ENV::get, RenderAccess.ALL, true,
+        TemplateSyntax.DOLLAR_PARENTHESES);
+    assertThat(new String(renderer.render("url: $(REMOTE_URL) keep: ${1} $(not a var)", "t.yml")
+        .output(), StandardCharsets.UTF_8))
+        .isEqualTo("url: https://metrics.example keep: ${1} $(not a var)");
+    assertThatThrownBy(() -> renderer.render("x: $(MISSING)", "t.yml"))
+        .isInstanceOf(TemplateRenderer.UnresolvedReferenceException.class)
+        .hasMessage("t.yml:1: variable $(MISSING) has no value: set it");
   }
 }

@@ -3,7 +3,12 @@ package io.github.reloadwatch;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Optional;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -13,10 +18,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The reload cycle: brings the target to the content on disk. Every trigger (a debounced change,
- * {@code reloadNow()}, the start, a retry, a resync, a missing path's re-check) goes through
- * {@link #trigger} or a {@link Timer}, and each runs one {@code reconcile}: scan, prepare the
- * content, ask the {@link ReloadDecision}, publish, run the actions, record the outcome.
+ * The reload cycle: brings the targets to the content on disk. Every trigger (a debounced
+ * change, {@code reloadNow()}, the start, a retry, a resync, a missing path's re-check) goes
+ * through {@link #trigger} or a {@link Timer}, and each runs one {@code reconcile}: scan, prepare
+ * the content, ask each {@link Target}'s {@link ReloadDecision}, publish once, run the attempting
+ * targets' actions, and let each record its outcome.
  *
  * <p>Cycles run on the scheduler and never overlap: a trigger arriving during a cycle is merged
  * into one follow-up. Thread-safe; fields are guarded by {@code lock}.
@@ -37,14 +43,14 @@ final class Reconciler {
   private final Runnable awaitQuiet;
   private final Runnable beforeResync;
   private final Object lock = new Object();
-  private final Timer retryTimer;
+  private final List<Target> targets;
   private final Timer missingTimer;
   private final Timer resyncTimer;
   private final AtomicLong scanErrors = new AtomicLong();
 
   // all below: guarded by lock
-  private final ReloadDecision decision;
   private boolean closed;
+  private long skippedCycles;
   // true until open(): start() takes the initial snapshot meanwhile, and a trigger that comes
   // before it is done waits as if a cycle were running
   private boolean running = true;
@@ -68,8 +74,18 @@ final class Reconciler {
     this.health = health;
     this.awaitQuiet = awaitQuiet;
     this.beforeResync = beforeResync;
-    this.decision = new ReloadDecision(settings.retry);
-    this.retryTimer = new Timer(scheduler);
+    List<Target> all = new ArrayList<>();
+    boolean several = settings.targets.size() + (settings.actions.isEmpty() ? 0 : 1) > 1;
+    Runnable retry = () -> reconcile(ReloadReason.RETRY);
+    if (!settings.actions.isEmpty()) {
+      all.add(new Target(ReloadEvent.DEFAULT_TARGET, settings.actions, several, settings.retry,
+          scheduler, listener, retry));
+    }
+    for (Settings.TargetSpec spec : settings.targets) {
+      all.add(new Target(spec.name(), List.of(spec.action()), several, settings.retry, scheduler,
+          listener, retry));
+    }
+    this.targets = List.copyOf(all);
     this.missingTimer = new Timer(scheduler);
     this.resyncTimer = new Timer(scheduler);
   }
@@ -80,8 +96,8 @@ final class Reconciler {
    */
   void open(Consumer<ReloadDecision> initial) {
     ReloadReason next;
+    targets.forEach(target -> target.record(initial));
     synchronized (lock) {
-      initial.accept(decision);
       running = false;
       next = pending;
       pending = null;
@@ -118,7 +134,7 @@ final class Reconciler {
     synchronized (lock) {
       closed = true;
     }
-    retryTimer.cancel();
+    targets.forEach(Target::close);
     missingTimer.cancel();
     resyncTimer.cancel();
   }
@@ -152,11 +168,46 @@ final class Reconciler {
     return scanErrors.get();
   }
 
-  /** Fills in the reload part of a status. */
+  /**
+   * Fills in the reload part of a status: each target's, and over all of them the sums of the
+   * counters, the latest times, the digest every target applied (if they agree) and whether any is
+   * failing. One target's status is the watcher's.
+   */
   void describe(WatchStatus.Builder status) {
-    synchronized (lock) {
-      decision.describe(status);
+    List<WatchStatus.Target> parts = new ArrayList<>();
+    if (targets.size() == 1) {
+      targets.get(0).describe(status);
+      parts.add(targets.get(0).describe());
+    } else {
+      String current = null;
+      Set<String> applied = new HashSet<>();
+      for (Target target : targets) {
+        WatchStatus.Builder one = new WatchStatus.Builder();
+        target.describe(one);
+        parts.add(target.describe());
+        current = one.currentDigest;
+        applied.add(one.appliedDigest);
+        status.reloadsSucceeded += one.reloadsSucceeded;
+        status.reloadsFailed += one.reloadsFailed;
+        status.reloadsRejected += one.reloadsRejected;
+        status.lastAttempt = latest(status.lastAttempt, one.lastAttempt);
+        status.lastSuccess = latest(status.lastSuccess, one.lastSuccess);
+        if (one.lastError != null && status.lastError == null) {
+          status.lastError = target.name() + ": " + one.lastError;
+        }
+        status.failing |= one.failing;
+      }
+      status.currentDigest = current;
+      status.appliedDigest = applied.size() == 1 ? applied.iterator().next() : null;
     }
+    synchronized (lock) {
+      status.skippedUnchanged = skippedCycles;
+    }
+    status.targets = parts;
+  }
+
+  private static Instant latest(Instant a, Instant b) {
+    return a == null ? b : b == null ? a : a.isAfter(b) ? a : b;
   }
 
   /** One cycle; runs on the scheduler, never two at once. */
@@ -224,16 +275,41 @@ final class Reconciler {
       // invalid until the inputs change: decided on the scanned files, which did not render
       ReloadRejectedException rejection = e instanceof ReloadRejectedException r ? r
           : new ReloadRejectedException("cannot render: " + e.getMessage(), e);
-      if (decide(scanned, trigger) instanceof ReloadDecision.Attempt attempt) {
-        rejected(attempt, rejection);
+      for (Map.Entry<Target, ReloadDecision.Attempt> a : attempts(scanned, trigger).entrySet()) {
+        a.getKey().rejected(a.getValue(), rejection);
       }
       return;
     }
-    if (decide(prepared.snapshot(), trigger) instanceof ReloadDecision.Attempt attempt) {
-      if (publish(attempt, prepared)) {
-        runActions(attempt);
+    Map<Target, ReloadDecision.Attempt> attempts = attempts(prepared.snapshot(), trigger);
+    if (attempts.isEmpty() || !publish(attempts, prepared)) {
+      return;
+    }
+    attempts.forEach(Target::run);
+  }
+
+  /**
+   * Asks every target what the snapshot calls for; returns the attempts, in target order. If no
+   * target attempts and one found the content unchanged, the cycle counts as one skip.
+   */
+  private Map<Target, ReloadDecision.Attempt> attempts(Snapshot snapshot, ReloadReason trigger) {
+    Map<Target, ReloadDecision.Attempt> attempts = new LinkedHashMap<>();
+    boolean skipped = false;
+    for (Target target : targets) {
+      ReloadDecision.Verdict verdict = target.decide(snapshot, trigger);
+      if (verdict instanceof ReloadDecision.Attempt attempt) {
+        attempts.put(target, attempt);
+      } else if (verdict instanceof ReloadDecision.Skip) {
+        skipped = true;
       }
     }
+    if (attempts.isEmpty() && skipped) {
+      synchronized (lock) {
+        skippedCycles++;
+      }
+      ReloadLog.skipped(snapshot);
+      listener.onSkipped(snapshot);
+    }
+    return attempts;
   }
 
   /** Scans; returns null (after reporting why) if there is no complete snapshot to decide on. */
@@ -257,8 +333,8 @@ final class Reconciler {
       synchronized (lock) {
         repeated = problem.equals(lastScanProblem);
         lastScanProblem = problem;
-        decision.problem(problem);
       }
+      targets.forEach(target -> target.problem(problem));
       health.set(WatchStatus.Condition.SCAN_FAILING, problem, scheduler.instant());
       if (!repeated) {
         logger.warn("cannot read the watched files, so no reload: {}; will try again on the next"
@@ -297,110 +373,34 @@ final class Reconciler {
     return result.snapshot();
   }
 
-  private ReloadDecision.Verdict decide(Snapshot snapshot, ReloadReason trigger) {
-    ReloadDecision.Verdict verdict;
-    synchronized (lock) {
-      verdict = decision.decide(snapshot, trigger, scheduler.instant());
-    }
-    if (verdict instanceof ReloadDecision.Attempt) {
-      retryTimer.clear(); // this attempt supersedes a pending retry
-    } else if (verdict instanceof ReloadDecision.Skip skip) {
-      ReloadLog.skipped(skip.snapshot());
-      listener.onSkipped(skip.snapshot());
-    } else if (verdict instanceof ReloadDecision.Wait wait) {
-      ReloadLog.waiting(wait.why());
-    }
-    return verdict;
-  }
-
-  /** Stages, validates and commits; returns whether the actions should run. */
-  private boolean publish(ReloadDecision.Attempt attempt, ContentPipeline.Prepared prepared) {
+  /**
+   * Stages, validates and commits once for every attempting target; returns whether their actions
+   * should run. A rejection or failure of the content is each target's.
+   */
+  private boolean publish(Map<Target, ReloadDecision.Attempt> attempts,
+      ContentPipeline.Prepared prepared) {
     if (pipeline.isPassThrough()) {
       return true;
     }
     try {
       pipeline.publish(prepared);
     } catch (ReloadRejectedException e) {
-      rejected(attempt, e);
+      attempts.forEach((target, attempt) -> target.rejected(attempt, e));
       return false;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      failed(attempt, e);
+      attempts.forEach((target, attempt) -> target.failed(attempt, e));
       return false;
     } catch (VirtualMachineError e) {
       throw e;
     } catch (Throwable t) {
-      failed(attempt, t);
+      attempts.forEach((target, attempt) -> target.failed(attempt, t));
       return false;
     }
     if (pipeline.dryRun()) {
-      synchronized (lock) {
-        decision.dryRun(attempt.event());
-      }
-      ReloadLog.dryRun(attempt);
-      listener.onDryRun(attempt.event());
+      attempts.forEach(Target::dryRun);
       return false;
     }
     return true;
-  }
-
-  private void runActions(ReloadDecision.Attempt attempt) {
-    ReloadEvent event = attempt.event();
-    long started = scheduler.nanoTime();
-    Throwable failure = null;
-    for (ReloadAction action : settings.actions) {
-      try {
-        action.reload(event);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        failure = e;
-        break;
-      } catch (VirtualMachineError e) {
-        throw e;
-      } catch (Throwable t) {
-        failure = t;
-        break;
-      }
-    }
-    Duration took = Duration.ofNanos(scheduler.nanoTime() - started);
-    if (failure == null) {
-      int unavailable;
-      synchronized (lock) {
-        unavailable = decision.unavailableInARow();
-        decision.succeeded(event, scheduler.instant());
-      }
-      ReloadLog.reloaded(attempt, took, unavailable);
-      listener.onReloaded(event, took);
-    } else if (failure instanceof ReloadRejectedException rejection) {
-      rejected(attempt, rejection);
-    } else {
-      failed(attempt, failure);
-    }
-  }
-
-  private void rejected(ReloadDecision.Attempt attempt, ReloadRejectedException rejection) {
-    rejection = Redaction.redact(rejection, attempt.event().snapshot());
-    synchronized (lock) {
-      decision.rejected(attempt.event(), rejection.getMessage());
-    }
-    ReloadLog.rejected(attempt, rejection.getMessage());
-    listener.onRejected(attempt.event(), rejection);
-  }
-
-  private void failed(ReloadDecision.Attempt attempt, Throwable failure) {
-    failure = Redaction.redact(failure, attempt.event().snapshot());
-    ReloadDecision.Retry retry;
-    boolean closing;
-    synchronized (lock) {
-      retry = decision.failed(attempt.event(), failure);
-      closing = closed;
-    }
-    Optional<Duration> retryIn = retry.delay();
-    if (retryIn.isPresent() && !closing) {
-      retryTimer.schedule(() -> reconcile(ReloadReason.RETRY), retryIn.get());
-    }
-    ReloadLog.failed(attempt, failure, retryIn, closing, decision.retry(),
-        retry.unavailableInARow());
-    listener.onFailed(attempt.event(), failure, retryIn.orElse(Duration.ZERO));
   }
 }

@@ -85,6 +85,11 @@ final class ReloadDecision {
    * starts at {@code now}.
    */
   Verdict decide(Snapshot snapshot, ReloadReason trigger, Instant now) {
+    return decide(snapshot, trigger, now, ReloadEvent.DEFAULT_TARGET);
+  }
+
+  /** Like {@link #decide(Snapshot, ReloadReason, Instant)}, for the named target. */
+  Verdict decide(Snapshot snapshot, ReloadReason trigger, Instant now, String target) {
     current = snapshot;
     String digest = snapshot.digest();
     boolean sameAsFailed = digest.equals(failedDigest);
@@ -113,7 +118,7 @@ final class ReloadDecision {
     }
     lastAttempt = now;
     return new Attempt(
-        new ReloadEvent(reason, Snapshot.diff(applied, snapshot), attempt, snapshot, now),
+        new ReloadEvent(reason, Snapshot.diff(applied, snapshot), attempt, snapshot, now, target),
         applied);
   }
 

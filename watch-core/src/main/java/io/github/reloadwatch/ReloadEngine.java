@@ -226,7 +226,7 @@ final class ReloadEngine {
 
   /** Lets each action warm up (see {@link ReloadAction#prepare()}) before the first reload. */
   private void prepareActions() {
-    for (ReloadAction action : settings.actions) {
+    for (ReloadAction action : settings.allActions()) {
       if (state() != WatchStatus.State.RUNNING) {
         return;
       }
@@ -244,7 +244,7 @@ final class ReloadEngine {
 
   /** Closes the actions that hold resources (HTTP clients), once, after the last reload. */
   private void closeActions() {
-    for (ReloadAction action : settings.actions) {
+    for (ReloadAction action : settings.allActions()) {
       if (action instanceof AutoCloseable closeable) {
         try {
           closeable.close();

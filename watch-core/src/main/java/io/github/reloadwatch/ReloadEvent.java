@@ -15,15 +15,22 @@ import java.util.Objects;
  * <p>Instances are immutable and thread-safe.
  *
  * @param reason why the reload happens
- * @param changes the logical files that differ from the last applied snapshot, sorted by path;
- *     empty for a {@link ReloadReason#MANUAL} reload of unchanged content
+ * @param changes the logical files that differ from the snapshot last applied to this target,
+ *     sorted by path; empty for a {@link ReloadReason#MANUAL} reload of unchanged content
  * @param attempt 1 for the first attempt at this content, 2 and up for retries
  * @param snapshot the content to apply
- * @param time when the attempt started, from the watcher's clock
+ * @param time when the attempt started, from the watcher's scheduler
+ * @param target the name of the target this attempt is for: the name given to {@link
+ *     ReloadWatcher.Builder#addTarget(String, ReloadAction)}, or {@link #DEFAULT_TARGET} for the
+ *     actions added with {@link ReloadWatcher.Builder#addAction(ReloadAction)}
  * @since 0.1.0
  */
 public record ReloadEvent(
-    ReloadReason reason, List<FileChange> changes, int attempt, Snapshot snapshot, Instant time) {
+    ReloadReason reason, List<FileChange> changes, int attempt, Snapshot snapshot, Instant time,
+    String target) {
+
+  /** The name of the target the actions added with {@code addAction} form: {@value}. */
+  public static final String DEFAULT_TARGET = "default";
 
   /**
    * Creates an event.
@@ -33,6 +40,7 @@ public record ReloadEvent(
    * @param attempt the attempt number, from 1
    * @param snapshot the content to apply
    * @param time when the attempt started
+   * @param target the target's name
    * @throws NullPointerException if an argument is null
    * @throws IllegalArgumentException if {@code attempt} is less than 1
    */
@@ -41,8 +49,25 @@ public record ReloadEvent(
     changes = List.copyOf(changes);
     Objects.requireNonNull(snapshot, "snapshot cannot be null");
     Objects.requireNonNull(time, "time cannot be null");
+    Objects.requireNonNull(target, "target cannot be null");
     if (attempt < 1) {
       throw new IllegalArgumentException("attempt (" + attempt + ") must be at least 1");
     }
+  }
+
+  /**
+   * Creates an event for the {@link #DEFAULT_TARGET}, for example to test an action.
+   *
+   * @param reason why the reload happens
+   * @param changes the changed files
+   * @param attempt the attempt number, from 1
+   * @param snapshot the content to apply
+   * @param time when the attempt started
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if {@code attempt} is less than 1
+   */
+  public ReloadEvent(
+      ReloadReason reason, List<FileChange> changes, int attempt, Snapshot snapshot, Instant time) {
+    this(reason, changes, attempt, snapshot, time, DEFAULT_TARGET);
   }
 }

@@ -19,27 +19,28 @@ final class ReloadLog {
   private ReloadLog() {}
 
   /** {@code unavailableBefore}: attempts in a row that found the target away before this one. */
-  static void reloaded(ReloadDecision.Attempt attempt, Duration took, int unavailableBefore) {
-    logger.info("reloaded ({}) in {} ms{}", describe(attempt), took.toMillis(),
+  static void reloaded(String target, ReloadDecision.Attempt attempt, Duration took,
+      int unavailableBefore) {
+    logger.info("reloaded{} ({}) in {} ms{}", of(target), describe(attempt), took.toMillis(),
         unavailableBefore > 0
             ? "; the target is back after " + unavailableBefore + " attempt(s) found it away"
             : "");
   }
 
-  static void dryRun(ReloadDecision.Attempt attempt) {
-    logger.info("dry run: would reload ({})", describe(attempt));
+  static void dryRun(String target, ReloadDecision.Attempt attempt) {
+    logger.info("dry run: would reload{} ({})", of(target), describe(attempt));
   }
 
   static void skipped(Snapshot snapshot) {
     logger.debug("content unchanged ({}); no reload", snapshot.shortDigest());
   }
 
-  static void waiting(String why) {
-    logger.debug("{}", why);
+  static void waiting(String target, String why) {
+    logger.debug("{}{}", target == null ? "" : target + ": ", why);
   }
 
-  static void rejected(ReloadDecision.Attempt attempt, String why) {
-    logger.warn("reload rejected ({}): {}; not retried until the content changes",
+  static void rejected(String target, ReloadDecision.Attempt attempt, String why) {
+    logger.warn("reload{} rejected ({}): {}; not retried until the content changes", of(target),
         describe(attempt), why);
   }
 
@@ -48,8 +49,8 @@ final class ReloadLog {
    * WARN ("retrying about every second until it is back"); the rest are DEBUG, so a target down
    * for an hour does not flood the log.
    */
-  static void failed(ReloadDecision.Attempt attempt, Throwable failure, Optional<Duration> retryIn,
-      boolean closing, RetryPolicy policy, int unavailableInARow) {
+  static void failed(String target, ReloadDecision.Attempt attempt, Throwable failure,
+      Optional<Duration> retryIn, boolean closing, RetryPolicy policy, int unavailableInARow) {
     String next = closing
         ? "not retried: the watcher is closing"
         : retryIn.map(d -> unavailableInARow > 0
@@ -58,14 +59,20 @@ final class ReloadLog {
                 : "retrying in " + d.toMillis() + " ms")
             .orElse("giving up until the content changes (" + policy + ")");
     if (unavailableInARow > 1 && !closing && retryIn.isPresent()) {
-      logger.debug("reload failed ({}): {}; still unavailable after {} attempt(s); {}",
-          describe(attempt), failure.toString(), unavailableInARow, next);
+      logger.debug("reload{} failed ({}): {}; still unavailable after {} attempt(s); {}",
+          of(target), describe(attempt), failure.toString(), unavailableInARow, next);
     } else if (failure instanceof IOException || failure instanceof InterruptedException) {
-      logger.warn("reload failed ({}): {}; {}", describe(attempt), failure.toString(), next);
+      logger.warn("reload{} failed ({}): {}; {}", of(target), describe(attempt),
+          failure.toString(), next);
     } else {
-      logger.warn("reload failed ({}): {}; {}", describe(attempt), failure.toString(), next,
-          failure);
+      logger.warn("reload{} failed ({}): {}; {}", of(target), describe(attempt),
+          failure.toString(), next, failure);
     }
+  }
+
+  /** {@code " of [name]"} for a named target, nothing when the watcher has one target. */
+  private static String of(String target) {
+    return target == null ? "" : " of [" + target + "]";
   }
 
   /** {@code change: modified a.yml, added b.yml, digest 1234abcd5678 -> 9abc...}. */

@@ -284,6 +284,33 @@ public final class ReloadWatcher implements AutoCloseable {
     }
 
     /**
+     * Adds an independent target: its own applied content, failures, retries and status ({@link
+     * WatchStatus#targets()}), so that one target being down never holds back another, as when
+     * one watcher reloads Prometheus and Alertmanager. Targets are tried one after the other on
+     * the reload thread, after the actions added with {@link #addAction(ReloadAction)} (which form
+     * the {@link ReloadEvent#DEFAULT_TARGET}); content is rendered and validated once for all.
+     *
+     * @param name a name for log lines, metrics and {@link ReloadEvent#target()}, such as {@code
+     *     alertmanager}; unique per watcher
+     * @param action what to do on a change for this target
+     * @return this builder
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if the name is blank, {@value ReloadEvent#DEFAULT_TARGET},
+     *     or already used
+     */
+    public Builder addTarget(String name, ReloadAction action) {
+      Objects.requireNonNull(name, "name cannot be null");
+      Objects.requireNonNull(action, "action cannot be null");
+      if (name.isBlank() || name.equals(ReloadEvent.DEFAULT_TARGET)
+          || s.targets.stream().anyMatch(t -> t.name().equals(name))) {
+        throw new IllegalArgumentException("target name (" + name + ") must be unique and not"
+            + " blank or '" + ReloadEvent.DEFAULT_TARGET + "'");
+      }
+      s.targets = Settings.append(s.targets, new Settings.TargetSpec(name, action));
+      return this;
+    }
+
+    /**
      * Sets the listener that observes decisions and outcomes. Defaults to one that does nothing.
      *
      * @param listener the listener
@@ -569,7 +596,7 @@ public final class ReloadWatcher implements AutoCloseable {
       if (s.paths.isEmpty()) {
         throw new IllegalStateException("no paths to watch: call addPath(...) before build()");
       }
-      if (s.actions.isEmpty()) {
+      if (s.actions.isEmpty() && s.targets.isEmpty()) {
         throw new IllegalStateException("no actions: call addAction(...) before build()");
       }
       if (s.maxDelay.compareTo(s.debounce) < 0) {

@@ -26,7 +26,10 @@ final class Settings implements Cloneable {
   List<String> excludes = List.of();
   Duration debounce = ReloadWatcher.DEFAULT_DEBOUNCE;
   Duration maxDelay = ReloadWatcher.DEFAULT_MAX_DELAY;
+  /** The actions of the default target, run together. */
   List<ReloadAction> actions = List.of();
+  /** Independent targets, each with its own decision and retries. */
+  List<TargetSpec> targets = List.of();
   ReloadListener listener = new ReloadListener() {};
   boolean reloadOnStart;
   Duration resyncInterval = ReloadWatcher.DEFAULT_RESYNC_INTERVAL;
@@ -52,6 +55,16 @@ final class Settings implements Cloneable {
   List<Validator> validators = List.of();
   boolean dryRun;
 
+  /** A target added with {@code addTarget(name, action)}. */
+  record TargetSpec(String name, ReloadAction action) {}
+
+  /** Every action of every target, in the order they were added to their target. */
+  List<ReloadAction> allActions() {
+    List<ReloadAction> all = new ArrayList<>(actions);
+    targets.forEach(t -> all.add(t.action()));
+    return List.copyOf(all);
+  }
+
   /** Returns a copy; see the class comment for why a shallow one suffices. */
   Settings copy() {
     try {
@@ -72,7 +85,7 @@ final class Settings implements Cloneable {
   @Override
   public String toString() {
     return "Settings{paths=" + paths + ", debounce=" + debounce + ", maxDelay=" + maxDelay
-        + ", actions=" + actions.size() + ", renders=" + renders.size() + ", dryRun=" + dryRun
+        + ", actions=" + actions.size() + ", targets=" + targets.size() + ", renders=" + renders.size() + ", dryRun=" + dryRun
         + "}";
   }
 }

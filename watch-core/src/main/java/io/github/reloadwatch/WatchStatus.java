@@ -74,6 +74,140 @@ public final class WatchStatus {
     }
   }
 
+  /**
+   * One target's part of the status: what it applied, whether it is failing, its counters. A
+   * watcher with only {@code addAction(...)} has one, named {@link ReloadEvent#DEFAULT_TARGET}.
+   * Not constructed by users.
+   *
+   * @since 0.1.0
+   */
+  public static final class Target {
+    private final String name;
+    private final long reloadsSucceeded;
+    private final long reloadsFailed;
+    private final long reloadsRejected;
+    private final Instant lastAttempt;
+    private final Instant lastSuccess;
+    private final String lastError;
+    private final String appliedDigest;
+    private final boolean failing;
+
+    Target(String name, Builder b) {
+      this.name = name;
+      this.reloadsSucceeded = b.reloadsSucceeded;
+      this.reloadsFailed = b.reloadsFailed;
+      this.reloadsRejected = b.reloadsRejected;
+      this.lastAttempt = b.lastAttempt;
+      this.lastSuccess = b.lastSuccess;
+      this.lastError = b.lastError;
+      this.appliedDigest = b.appliedDigest;
+      this.failing = b.failing;
+    }
+
+    /**
+     * Returns the target's name.
+     *
+     * @return the name given to {@code addTarget}, or {@link ReloadEvent#DEFAULT_TARGET}
+     */
+    public String name() {
+      return name;
+    }
+
+    /**
+     * Returns the attempts in which every action of this target succeeded.
+     *
+     * @return a count
+     */
+    public long reloadsSucceeded() {
+      return reloadsSucceeded;
+    }
+
+    /**
+     * Returns the attempts that failed with a retryable error.
+     *
+     * @return a count
+     */
+    public long reloadsFailed() {
+      return reloadsFailed;
+    }
+
+    /**
+     * Returns the attempts rejected as invalid content.
+     *
+     * @return a count
+     */
+    public long reloadsRejected() {
+      return reloadsRejected;
+    }
+
+    /**
+     * Returns when this target's last attempt started.
+     *
+     * @return the instant, or empty before the first attempt
+     */
+    public Optional<Instant> lastAttempt() {
+      return Optional.ofNullable(lastAttempt);
+    }
+
+    /**
+     * Returns when this target's last successful reload finished.
+     *
+     * @return the instant, or empty before the first success
+     */
+    public Optional<Instant> lastSuccess() {
+      return Optional.ofNullable(lastSuccess);
+    }
+
+    /**
+     * Returns the message of this target's last failed or rejected attempt, cleared on success.
+     *
+     * @return the message, or empty
+     */
+    public Optional<String> lastError() {
+      return Optional.ofNullable(lastError);
+    }
+
+    /**
+     * Returns the digest of the content this target last applied.
+     *
+     * @return a lowercase hex SHA-256, or empty if nothing is known to be applied
+     */
+    public Optional<String> appliedDigest() {
+      return Optional.ofNullable(appliedDigest);
+    }
+
+    /**
+     * Returns whether the newest content failed or was rejected for this target.
+     *
+     * @return true while failing
+     */
+    public boolean failing() {
+      return failing;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Target t && name.equals(t.name)
+          && reloadsSucceeded == t.reloadsSucceeded && reloadsFailed == t.reloadsFailed
+          && reloadsRejected == t.reloadsRejected && Objects.equals(lastAttempt, t.lastAttempt)
+          && Objects.equals(lastSuccess, t.lastSuccess) && Objects.equals(lastError, t.lastError)
+          && Objects.equals(appliedDigest, t.appliedDigest) && failing == t.failing;
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(name, reloadsSucceeded, reloadsFailed, reloadsRejected, lastAttempt,
+          lastSuccess, lastError, appliedDigest, failing);
+    }
+
+    @Override
+    public String toString() {
+      return "Target{" + name + ", reloadsSucceeded=" + reloadsSucceeded + ", reloadsFailed="
+          + reloadsFailed + ", reloadsRejected=" + reloadsRejected + ", lastError=" + lastError
+          + ", appliedDigest=" + appliedDigest + ", failing=" + failing + "}";
+    }
+  }
+
   private final State state;
   private final long watchEvents;
   private final long watchErrors;
@@ -88,6 +222,7 @@ public final class WatchStatus {
   private final String appliedDigest;
   private final boolean failing;
   private final List<Problem> problems;
+  private final List<Target> targets;
 
   private WatchStatus(Builder b) {
     this.state = Objects.requireNonNull(b.state, "state cannot be null");
@@ -104,6 +239,7 @@ public final class WatchStatus {
     this.appliedDigest = b.appliedDigest;
     this.failing = b.failing;
     this.problems = List.copyOf(b.problems);
+    this.targets = List.copyOf(b.targets);
   }
 
   /**
@@ -235,6 +371,18 @@ public final class WatchStatus {
     return problems;
   }
 
+  /**
+   * Returns each target's part of the status, in the order they were added: each has its own
+   * applied content, failures and retries ({@link ReloadWatcher.Builder#addTarget}). The counters
+   * and digests above sum or combine them.
+   *
+   * @return the targets; one, {@link ReloadEvent#DEFAULT_TARGET}, for a watcher of {@code
+   *     addAction(...)} only
+   */
+  public List<Target> targets() {
+    return targets;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof WatchStatus other
@@ -251,14 +399,15 @@ public final class WatchStatus {
         && Objects.equals(currentDigest, other.currentDigest)
         && Objects.equals(appliedDigest, other.appliedDigest)
         && failing == other.failing
-        && problems.equals(other.problems);
+        && problems.equals(other.problems)
+        && targets.equals(other.targets);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(state, watchEvents, watchErrors, reloadsSucceeded, reloadsFailed,
         reloadsRejected, skippedUnchanged, lastAttempt, lastSuccess, lastError, currentDigest,
-        appliedDigest, failing, problems);
+        appliedDigest, failing, problems, targets);
   }
 
   @Override
@@ -268,7 +417,8 @@ public final class WatchStatus {
         + reloadsFailed + ", reloadsRejected=" + reloadsRejected + ", skippedUnchanged="
         + skippedUnchanged + ", lastAttempt=" + lastAttempt + ", lastSuccess=" + lastSuccess
         + ", lastError=" + lastError + ", currentDigest=" + currentDigest + ", appliedDigest="
-        + appliedDigest + ", failing=" + failing + ", problems=" + problems + "}";
+        + appliedDigest + ", failing=" + failing + ", problems=" + problems + ", targets="
+        + targets + "}";
   }
 
   /** Collects the values of a status; each part of the watcher fills in its own. */
@@ -287,6 +437,7 @@ public final class WatchStatus {
     String appliedDigest;
     boolean failing;
     List<Problem> problems = List.of();
+    List<Target> targets = List.of();
 
     WatchStatus build() {
       return new WatchStatus(this);

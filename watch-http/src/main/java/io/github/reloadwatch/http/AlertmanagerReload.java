@@ -59,6 +59,12 @@ public final class AlertmanagerReload {
       return Set.of(500);
     }
 
+    /** {@code GET <base>/-/ready}: 200 once it serves requests. */
+    @Override
+    public String readinessPath() {
+      return "-/ready";
+    }
+
     @Override
     public String explain(Response r) {
       if (r.status() == 404) {

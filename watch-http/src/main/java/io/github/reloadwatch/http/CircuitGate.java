@@ -4,11 +4,17 @@ import io.github.reloadwatch.Scheduler;
 import java.time.Duration;
 
 /**
- * The circuit breaker in front of a target: after {@value #FAILURES_TO_OPEN} transient failures in
- * a row it stays open for the configured duration, refusing calls, then lets one probe through.
- * The probe's answer closes it again, or opens it for another full duration if it failed
- * transiently. Any answer that is not transient (a success, a 401, a rejection) counts as
- * success: the target is alive.
+ * The circuit breaker in front of a target, a guard against hammering a target that answers
+ * expensively: after {@value #FAILURES_TO_OPEN} {@linkplain Outcome#COSTLY costly} failures in a
+ * row (timeouts, 5xx that are not rejections, 429) it opens for the configured duration, refusing
+ * retries, then lets one probe through. The probe's answer closes it again, or opens it for
+ * another full duration if it was costly too.
+ *
+ * <p>What it never does: count a target that is not there ({@linkplain Outcome#NEUTRAL refused
+ * connections}, not ready yet), which costs the target nothing and is retried soon by the watcher;
+ * count a rejection or any other answer that is not costly (those close it: the target is alive);
+ * or hold back an attempt at new content ({@link #tryAcquire(boolean) bypass}), which goes through
+ * and acts as the probe.
  *
  * <p>Time is the {@link Scheduler}'s monotonic clock, never the wall clock: a clock stepped back
  * an hour does not block reloads for an hour. The state machine is small enough to keep here
@@ -16,17 +22,25 @@ import java.time.Duration;
  */
 final class CircuitGate {
 
-  /** Transient failures in a row that open the circuit. */
+  /** Costly failures in a row that open the circuit. */
   static final int FAILURES_TO_OPEN = 3;
 
-  private enum State { CLOSED, OPEN, HALF_OPEN }
+  /** What an attempt that went through tells the breaker. */
+  enum Outcome {
+    /** The target answered, and not expensively (success, rejection, 401, 404): it is alive. */
+    ANSWERED,
+    /** The target failed in a way that cost it something: timeout, 5xx, 429. */
+    COSTLY,
+    /** Nothing learnt about its load: it was not there, not ready, or nothing was sent. */
+    NEUTRAL
+  }
 
   private final Scheduler scheduler;
   private final Duration openDuration;
 
   // @GuardedBy("this")
-  private State state = State.CLOSED;
-  // @GuardedBy("this"): transient failures in a row while closed
+  private CircuitState state = CircuitState.CLOSED;
+  // @GuardedBy("this"): costly failures in a row while closed
   private int failuresInARow;
   // @GuardedBy("this"): when the circuit last opened, in the scheduler's nanos
   private long openedAt;
@@ -39,20 +53,20 @@ final class CircuitGate {
   }
 
   /**
-   * Asks to call the target. True if the call may go ahead, and then {@link #record(boolean)} or
-   * {@link #release()} must follow; false while the circuit is open (or its probe is out).
+   * Asks to call the target. True if the call may go ahead, and then {@link #record(Outcome)}
+   * must follow; false while the circuit is open (or its probe is out).
+   *
+   * @param bypass true for an attempt at new content, which always goes through and acts as the
+   *     probe
    */
-  synchronized boolean tryAcquire() {
+  synchronized boolean tryAcquire(boolean bypass) {
+    halfOpenIfDue();
+    if (bypass) {
+      return true;
+    }
     return switch (state) {
       case CLOSED -> true;
-      case OPEN -> {
-        if (openNanosLeft() > 0) {
-          yield false;
-        }
-        state = State.HALF_OPEN;
-        probing = true;
-        yield true;
-      }
+      case OPEN -> false;
       case HALF_OPEN -> {
         if (probing) {
           yield false;
@@ -63,41 +77,54 @@ final class CircuitGate {
     };
   }
 
+  /** The state now; an open circuit whose time is up reads as half-open. */
+  synchronized CircuitState state() {
+    halfOpenIfDue();
+    return state;
+  }
+
   /** How long the circuit stays open; zero unless it is open. */
   synchronized Duration remainingOpen() {
-    return state == State.OPEN ? Duration.ofNanos(Math.max(0, openNanosLeft())) : Duration.ZERO;
+    halfOpenIfDue();
+    return state == CircuitState.OPEN ? Duration.ofNanos(openNanosLeft()) : Duration.ZERO;
   }
 
   /**
-   * Records the answer of a call {@link #tryAcquire()} let through. Returns a note for the
+   * Records what a call {@link #tryAcquire(boolean)} let through found. Returns a note for the
    * attempt's log line if the circuit opened or closed, else the empty string.
    */
-  synchronized String record(boolean transientFailure) {
-    if (state == State.OPEN) {
-      return ""; // a call let through before another one opened the circuit
-    }
-    if (transientFailure) {
-      if (state == State.HALF_OPEN || ++failuresInARow >= FAILURES_TO_OPEN) {
-        state = State.OPEN;
+  synchronized String record(Outcome outcome) {
+    halfOpenIfDue();
+    switch (outcome) {
+      case COSTLY -> {
+        if (state == CircuitState.CLOSED && ++failuresInARow < FAILURES_TO_OPEN) {
+          return "";
+        }
+        state = CircuitState.OPEN; // also a failed probe, or new content sent while open
         openedAt = scheduler.nanoTime();
         probing = false;
         failuresInARow = 0;
         return "; circuit breaker now open for " + openDuration.toMillis() + " ms";
       }
-      return "";
+      case ANSWERED -> {
+        failuresInARow = 0;
+        probing = false;
+        if (state != CircuitState.CLOSED) {
+          state = CircuitState.CLOSED;
+          return "; circuit breaker closed again";
+        }
+        return "";
+      }
+      default -> {
+        probing = false; // a probe that learnt nothing: the next attempt probes again
+        return "";
+      }
     }
-    failuresInARow = 0;
-    if (state == State.HALF_OPEN) {
-      state = State.CLOSED;
-      probing = false;
-      return "; circuit breaker closed again";
-    }
-    return "";
   }
 
-  /** Gives back a call that sent nothing (a credential file was missing): it proves nothing. */
-  synchronized void release() {
-    if (state == State.HALF_OPEN) {
+  private void halfOpenIfDue() {
+    if (state == CircuitState.OPEN && openNanosLeft() <= 0) {
+      state = CircuitState.HALF_OPEN;
       probing = false;
     }
   }

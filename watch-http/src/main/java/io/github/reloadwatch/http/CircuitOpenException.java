@@ -4,9 +4,10 @@ import io.github.reloadwatch.ReloadFailedException;
 import java.time.Duration;
 
 /**
- * Thrown instead of calling a target whose circuit breaker is open: no request was sent. A
- * listener can tell "not called" from "called and failed" ({@link HttpReloadException}) by type,
- * as Resilience4j's {@code CallNotPermittedException} does.
+ * Thrown instead of retrying a target whose circuit breaker is open: no request was sent. Only
+ * retries of the same content are held back; new content is always sent. A listener can tell
+ * "not called" from "called and failed" ({@link HttpReloadException}) by type, as Resilience4j's
+ * {@code CallNotPermittedException} does.
  *
  * <pre>{@code
  * public void onFailed(ReloadEvent event, Throwable error, Duration retryIn) {

@@ -1,6 +1,7 @@
 package io.github.reloadwatch.http;
 
 import java.io.IOException;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -11,6 +12,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocket;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
@@ -20,6 +23,7 @@ import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
 import org.apache.hc.client5.http.ssl.HostnameVerificationPolicy;
 import org.apache.hc.client5.http.ssl.NoopHostnameVerifier;
 import org.apache.hc.core5.http.io.HttpClientResponseHandler;
+import org.apache.hc.core5.http.protocol.HttpContext;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
@@ -27,11 +31,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The action's one pooled HTTP client (Apache HttpClient 5): built on first use, rebuilt when a
- * TLS file changed (a rotated certificate or CA bundle, noticed by file key, size and modification
- * time on every request), and closed by {@link #close()}, which also aborts the requests in flight.
- * The client follows no redirects, retries nothing and keeps no cookies: the watcher owns retries.
- * Thread-safe.
+ * The action's one pooled HTTP client (Apache HttpClient 5): built by {@link #prepare()} or on
+ * first use, rebuilt when a TLS file changed (a rotated certificate or CA bundle, noticed by file
+ * key, size and modification time on every request), and closed by {@link #close()}, which also
+ * aborts the requests in flight. The client follows no redirects, retries nothing and keeps no
+ * cookies: the watcher owns retries. For a plain {@code http://} target no TLS machinery is ever
+ * built: HttpClient's default would create an {@code SSLContext} and read the JDK trust store,
+ * about half of the first reload's cost. Thread-safe.
  */
 final class ClientHolder {
 
@@ -42,6 +48,7 @@ final class ClientHolder {
   private final Path clientCertificate;
   private final Path clientKey;
   private final boolean insecureSkipVerify;
+  private final boolean https;
   private final Duration connectTimeout;
   private final Duration responseTimeout;
   private final AtomicBoolean warnedInsecure = new AtomicBoolean();
@@ -55,9 +62,12 @@ final class ClientHolder {
   // @GuardedBy("this")
   private boolean closed;
 
-  ClientHolder(String target, Path caCertificate, Path clientCertificate, Path clientKey,
-      boolean insecureSkipVerify, Duration connectTimeout, Duration responseTimeout) {
+  /** {@code https}: false if every request goes to plain http, so TLS is never needed. */
+  ClientHolder(String target, boolean https, Path caCertificate, Path clientCertificate,
+      Path clientKey, boolean insecureSkipVerify, Duration connectTimeout,
+      Duration responseTimeout) {
     this.target = target;
+    this.https = https;
     this.caCertificate = caCertificate;
     this.clientCertificate = clientCertificate;
     this.clientKey = clientKey;
@@ -82,6 +92,17 @@ final class ClientHolder {
     } finally {
       inFlight.remove(request);
     }
+  }
+
+  /**
+   * Builds the client now (reading the TLS files of an https target), so that the first reload
+   * does not; sends nothing.
+   *
+   * @throws HttpReloadException if a TLS file is unreadable or unusable
+   * @throws IllegalStateException if this holder is closed
+   */
+  void prepare() throws HttpReloadException {
+    client();
   }
 
   synchronized boolean isClosed() {
@@ -149,7 +170,9 @@ final class ClientHolder {
                 // 1 ms read) before reusing it, so a restarted target does not cost an attempt
                 .setValidateAfterInactivity(TimeValue.ofMilliseconds(100))
                 .build());
-    if (tls != null) {
+    if (!https) {
+      connections.setTlsSocketStrategy(ClientHolder::noTls);
+    } else if (tls != null) {
       connections.setTlsSocketStrategy(insecureSkipVerify
           ? new DefaultClientTlsStrategy(
               tls, HostnameVerificationPolicy.CLIENT, NoopHostnameVerifier.INSTANCE)
@@ -162,6 +185,13 @@ final class ClientHolder {
         .disableCookieManagement()
         .setUserAgent("reloadwatch")
         .build();
+  }
+
+  /** The TLS strategy of a plain http target: it never upgrades, since nothing asks it to. */
+  static SSLSocket noTls(Socket socket, String host, int port, Object attachment,
+      HttpContext context) throws SSLException {
+    throw new SSLException("TLS to " + host + ":" + port + " is not set up: the reload target is"
+        + " plain http://");
   }
 
   /** The identity (file key, size, modification time) of every TLS file, to notice rotation. */

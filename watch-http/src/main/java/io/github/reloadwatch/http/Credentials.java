@@ -17,22 +17,35 @@ import java.util.regex.Pattern;
 /**
  * The credentials an action sends, and the secrets that must never be shown: a bearer token read
  * from a file, basic auth with the password read from a file or taken from the URI's user info,
- * and the values of headers whose names look sensitive. Files are read again on every attempt
- * ({@link #load(String)}), so rotated Kubernetes tokens are picked up. Messages name files and user
- * names, never a secret. Immutable.
+ * the values of headers whose names look sensitive, and the values of query parameters whose names
+ * look sensitive ({@code ?token=}, {@code ?access_token=}, {@code ?apikey=}: see {@link
+ * #redacted(URI)}). Files are read again on every attempt ({@link #load(String)}), so rotated
+ * Kubernetes tokens are picked up. Messages name files and user names, never a secret. Immutable.
  */
 final class Credentials {
 
   private static final int EXCERPT_LIMIT = 512;
   private static final Pattern SENSITIVE_HEADER =
       Pattern.compile("(?i).*(auth|token|key|secret|cookie|password|session).*");
+  /**
+   * Query parameter names whose values are redacted: any name containing token, secret, passw,
+   * pwd, auth, credential, apikey/api_key/api-key, session, jwt or signature, and the names key,
+   * sig and pass alone or after a separator ({@code x-api.key}, {@code sas_sig}). Case-insensitive.
+   */
+  static final Pattern SENSITIVE_QUERY_NAME = Pattern.compile("(?i)"
+      + ".*(token|secret|passw|pwd|auth|credential|api[-_.]?key|session|jwt|signature).*"
+      + "|(.*[-_.])?(key|sig|pass)");
+  private static final String REDACTED = "[redacted]";
 
   private final Path bearerTokenFile;
   private final String basicUser;
   private final Path basicPasswordFile;
   private final String userInfoPassword;
-  /** Values of sensitive headers, redacted from excerpts in case the server echoes them. */
-  private final List<String> headerSecrets;
+  /**
+   * Values of sensitive headers and query parameters, redacted from excerpts in case the server
+   * echoes the request.
+   */
+  private final List<String> requestSecrets;
 
   /**
    * Takes the configured credentials; user info in {@code uri} becomes basic auth unless {@code
@@ -45,10 +58,14 @@ final class Credentials {
     this.basicUser = basicUser != null ? basicUser : userInfo.user();
     this.basicPasswordFile = basicPasswordFile;
     this.userInfoPassword = basicUser != null ? null : userInfo.password();
-    this.headerSecrets = headers.entrySet().stream()
-        .filter(h -> SENSITIVE_HEADER.matcher(h.getKey()).matches() && h.getValue().length() >= 4)
-        .map(Map.Entry::getValue)
-        .toList();
+    List<String> secrets = new ArrayList<>();
+    headers.forEach((name, value) -> {
+      if (SENSITIVE_HEADER.matcher(name).matches() && value.length() >= 4) {
+        secrets.add(value);
+      }
+    });
+    secrets.addAll(querySecrets(uri));
+    this.requestSecrets = List.copyOf(secrets);
   }
 
   /**
@@ -92,7 +109,7 @@ final class Credentials {
   Loaded load(String target) throws HttpReloadException {
     if (bearerTokenFile != null) {
       String token = readSecret(target, bearerTokenFile, "bearer token");
-      return new Loaded("Bearer " + token, withHeaderSecrets(List.of(token)),
+      return new Loaded("Bearer " + token, withRequestSecrets(List.of(token)),
           "bearer token from [" + bearerTokenFile + "]");
     }
     if (basicUser != null) {
@@ -105,10 +122,10 @@ final class Credentials {
       if (password.length() >= 4) {
         secrets.add(password);
       }
-      return new Loaded("Basic " + encoded, withHeaderSecrets(secrets),
+      return new Loaded("Basic " + encoded, withRequestSecrets(secrets),
           "basic auth user '" + basicUser + "'");
     }
-    return new Loaded(null, headerSecrets, "no credentials");
+    return new Loaded(null, requestSecrets, "no credentials");
   }
 
   /** Where the credentials come from, for a message about refused credentials. */
@@ -131,9 +148,9 @@ final class Credentials {
         + (basicPasswordFile != null ? ", basicPasswordFile=" + basicPasswordFile : "");
   }
 
-  private List<String> withHeaderSecrets(List<String> secrets) {
+  private List<String> withRequestSecrets(List<String> secrets) {
     List<String> all = new ArrayList<>(secrets);
-    all.addAll(headerSecrets);
+    all.addAll(requestSecrets);
     return List.copyOf(all);
   }
 
@@ -169,15 +186,85 @@ final class Credentials {
         + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()));
   }
 
-  /** The URI for a message: without its user info, or a placeholder if that cannot be removed. */
+  /**
+   * The URI for a message, a log line or {@code toString()}: without its user info, and with the
+   * values of sensitive query parameters ({@link #SENSITIVE_QUERY_NAME}) replaced by {@code
+   * [redacted]}, their names kept; a placeholder if the user info cannot be removed. The request
+   * itself still sends them.
+   */
   static String redacted(URI uri) {
-    if (uri.getRawUserInfo() == null) {
-      return uri.toString();
-    }
+    String shown;
     try {
-      return withoutUserInfo(uri).toString();
+      shown = withoutUserInfo(uri).toString();
     } catch (IllegalArgumentException e) {
       return "(a URI with user info)";
+    }
+    int query = shown.indexOf('?');
+    int fragment = shown.indexOf('#', query < 0 ? 0 : query);
+    if (query < 0 && fragment < 0) {
+      return shown;
+    }
+    StringBuilder out = new StringBuilder();
+    int end = fragment < 0 ? shown.length() : fragment;
+    if (query < 0) {
+      out.append(shown, 0, end);
+    } else {
+      out.append(shown, 0, query + 1).append(redactParameters(shown.substring(query + 1, end)));
+    }
+    if (fragment >= 0) { // never sent, but may hold an OAuth token (#access_token=...)
+      out.append('#').append(redactParameters(shown.substring(fragment + 1)));
+    }
+    return out.toString();
+  }
+
+  /** {@code a=1&token=x} becomes {@code a=1&token=[redacted]}. */
+  private static String redactParameters(String parameters) {
+    StringBuilder out = new StringBuilder();
+    for (String pair : parameters.split("&", -1)) {
+      if (out.length() > 0) {
+        out.append('&');
+      }
+      int eq = pair.indexOf('=');
+      if (eq > 0 && eq < pair.length() - 1 && isSensitive(pair.substring(0, eq))) {
+        out.append(pair, 0, eq + 1).append(REDACTED);
+      } else {
+        out.append(pair);
+      }
+    }
+    return out.toString();
+  }
+
+  /** The values of a URI's sensitive query parameters, raw and decoded, to redact from text. */
+  private static List<String> querySecrets(URI uri) {
+    List<String> secrets = new ArrayList<>();
+    String query = uri.getRawQuery();
+    if (query == null) {
+      return secrets;
+    }
+    for (String pair : query.split("&")) {
+      int eq = pair.indexOf('=');
+      if (eq > 0 && isSensitive(pair.substring(0, eq))) {
+        String raw = pair.substring(eq + 1);
+        String decoded = decodeQuietly(raw);
+        for (String value : new String[] {raw, decoded}) {
+          if (value.length() >= 4 && !secrets.contains(value)) {
+            secrets.add(value);
+          }
+        }
+      }
+    }
+    return secrets;
+  }
+
+  private static boolean isSensitive(String rawName) {
+    return SENSITIVE_QUERY_NAME.matcher(decodeQuietly(rawName)).matches();
+  }
+
+  private static String decodeQuietly(String raw) {
+    try {
+      return URLDecoder.decode(raw, StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      return raw;
     }
   }
 

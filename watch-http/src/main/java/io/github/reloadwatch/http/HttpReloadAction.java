@@ -4,11 +4,9 @@ import io.github.reloadwatch.ReloadAction;
 import io.github.reloadwatch.ReloadEvent;
 import io.github.reloadwatch.ReloadRejectedException;
 import io.github.reloadwatch.Scheduler;
-import io.github.reloadwatch.http.HttpReloadException.Kind;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Locale;
@@ -35,40 +33,82 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>Each {@link #reload(ReloadEvent)} call is exactly one attempt (one request, plus the
- * verification requests of a preset), bounded by {@link Builder#attemptTimeout(Duration)}: the
- * watcher owns retries and backoff. Outcomes:
+ * readiness and verification requests of a preset), bounded by {@link
+ * Builder#attemptTimeout(Duration)}: the watcher owns retries and their timing. Outcomes:
  *
- * <ul>
- *   <li>the expected status (any 2xx by default): success;
- *   <li>connection refused or reset, unknown host, timeouts, 408, 429, 502, 503, 504, and other 5xx
- *       outside the presets: {@linkplain HttpReloadException.Kind#TRANSIENT transient}, retried
- *       with backoff; a {@code Retry-After} header is passed on as the least delay;
- *   <li>a status listed by {@link Builder#rejectStatus(int...)} (500 for the Prometheus and
- *       Alertmanager presets): the target refused the content, thrown as {@link
- *       ReloadRejectedException} and not retried until the content changes;
- *   <li>401, 403, 404, 405, other 4xx, redirects, unreadable credential or TLS files, TLS
- *       failures: {@linkplain HttpReloadException.Kind#MISCONFIGURATION misconfigurations} with a
- *       message that says what to fix. They are retried with backoff, so fixing the target (for
- *       example restarting Prometheus with {@code --web.enable-lifecycle}) heals the watcher
- *       without another content change.
- * </ul>
+ * <table class="striped">
+ *   <caption>What an attempt's outcome means</caption>
+ *   <thead>
+ *     <tr><th>outcome</th><th>thrown</th><th>the watcher</th><th>circuit breaker</th></tr>
+ *   </thead>
+ *   <tbody>
+ *     <tr><td>the expected status (any 2xx by default), verified if asked</td><td>nothing</td>
+ *         <td>done</td><td>closes</td></tr>
+ *     <tr><td>connection refused, reset or closed before any response; unknown host (a
+ *         Service not created yet); no route; a preset's readiness endpoint answering 502 or 503
+ *         (starting up)</td>
+ *         <td>{@link HttpReloadException}, {@linkplain HttpReloadException.Kind#TRANSIENT
+ *         transient}, {@link HttpReloadException#targetUnavailable() targetUnavailable()}
+ *         true</td>
+ *         <td>retries every {@link io.github.reloadwatch.RetryPolicy#unavailableInterval()}
+ *         (1 s, jittered) while it lasts</td><td>not counted</td></tr>
+ *     <tr><td>timeouts (connect, response, attempt), 408, 429, 502, 503, 504, a response
+ *         broken off midway</td>
+ *         <td>{@link HttpReloadException}, transient; {@code Retry-After} (408, 429, 502-504)
+ *         as its {@linkplain HttpReloadException#retryAfter() hint}</td>
+ *         <td>exponential backoff, no sooner than the hint</td><td>counted</td></tr>
+ *     <tr><td>500 and other 5xx outside the reject statuses (a plain action at Prometheus gets
+ *         500 for a bad config); a verification that cannot confirm the reload</td>
+ *         <td>{@link HttpReloadException}, transient</td><td>exponential backoff</td>
+ *         <td>closes (it answered)</td></tr>
+ *     <tr><td>a status listed by {@link Builder#rejectStatus(int...)} (500 for the Prometheus
+ *         and Alertmanager presets): the target refused the content</td>
+ *         <td>{@link ReloadRejectedException} (cause: {@link HttpReloadException})</td>
+ *         <td>not retried until the content changes</td><td>closes</td></tr>
+ *     <tr><td>401, 403, 404, 405, other 4xx, redirects, TLS failures</td>
+ *         <td>{@link HttpReloadException}, {@linkplain
+ *         HttpReloadException.Kind#MISCONFIGURATION misconfiguration}: the message says what to
+ *         fix</td>
+ *         <td>backoff, so fixing the target (such as restarting Prometheus with {@code
+ *         --web.enable-lifecycle}) heals without a content change</td><td>closes</td></tr>
+ *     <tr><td>an unreadable credential or TLS file: nothing sent</td>
+ *         <td>{@link HttpReloadException}, misconfiguration</td><td>backoff</td>
+ *         <td>not counted</td></tr>
+ *     <tr><td>a retry while the circuit breaker is open: nothing sent</td>
+ *         <td>{@link CircuitOpenException}, its hint the time left</td>
+ *         <td>backoff, no sooner than the hint</td><td>stays open</td></tr>
+ *   </tbody>
+ * </table>
  *
- * <p>A circuit breaker stops calling a target that keeps failing transiently: after three
- * transient failures in a row it stays open for {@link Builder#circuitOpenDuration(Duration)},
- * failing attempts at once with a {@link CircuitOpenException} whose {@linkplain
- * CircuitOpenException#retryAfter() hint} is the time left, then lets one probe through.
+ * <p>A response body is read up to 64 KiB (a verification page up to 8 MiB); a longer or endless
+ * body is not drained: the connection is aborted and the outcome is decided on what was read.
+ *
+ * <p>Prometheus answers {@code -/ready} 503 while it starts and holds a reload until it is ready,
+ * so a preset reads that endpoint after a 502, 503 or response timeout, and before the reload
+ * when the last attempt found the target away: a 502 or 503 there means "starting up" (cheap);
+ * any other answer lets the reload's own outcome stand.
+ *
+ * <p>The circuit breaker guards a target that answers expensively: three counted failures in a
+ * row open it for {@link Builder#circuitOpenDuration(Duration)} (5 s by default); retries of the
+ * same content then fail at once with a {@link CircuitOpenException}, until one probe goes
+ * through. New content (attempt 1, and every {@code MANUAL} or {@code START} reload) always goes
+ * through and acts as the probe. {@link #circuitState()} shows the state.
  *
  * <p>Credentials are read from files on every attempt, so rotated Kubernetes tokens are picked up;
  * the CA bundle and client certificate are checked for changes on every attempt and reloaded when
- * they changed. Credentials, header values and the password of a URI's user info never appear in
- * logs, exceptions or {@link #toString()}. Each attempt logs one INFO line (target, outcome,
- * duration, attempt number); request and response details are logged at DEBUG.
+ * they changed. Credentials, header values, the password of a URI's user info and the values of
+ * sensitive query parameters ({@code ?token=}, {@code ?access_token=}, {@code ?apikey=} and the
+ * like) never appear in logs, exceptions or {@link #toString()}. Each attempt logs one INFO line
+ * (target, outcome, duration, attempt number); while the target stays unavailable, only the
+ * first of the run is INFO and the rest DEBUG, and the first answer says "reachable again".
+ * Request and response details are logged at DEBUG.
  *
  * <p>Timeouts, durations and the circuit breaker run on the {@linkplain
  * Builder#scheduler(Scheduler) scheduler}'s monotonic clock; {@code Retry-After} dates and
- * verification use its wall clock. One pooled HTTP client (Apache HttpClient 5) is created on
- * first use and closed by {@link #close()}, which {@code ReloadWatcher.close()} calls. This class
- * is thread-safe.
+ * verification use its wall clock. One pooled HTTP client (Apache HttpClient 5) is created by
+ * {@link #prepare()} (which the watcher calls after {@code start()}) or on first use, and closed
+ * by {@link #close()}, which {@code ReloadWatcher.close()} calls. A plain {@code http://} action
+ * never sets up TLS. This class is thread-safe.
  *
  * @since 0.1.0
  */
@@ -83,8 +123,11 @@ public final class HttpReloadAction implements ReloadAction, AutoCloseable {
   /** The default bound on a whole attempt, verification included: 60 s. */
   public static final Duration DEFAULT_ATTEMPT_TIMEOUT = Duration.ofSeconds(60);
 
-  /** The default time the circuit stays open before one probe: 30 s. */
-  public static final Duration DEFAULT_CIRCUIT_OPEN_DURATION = Duration.ofSeconds(30);
+  /**
+   * The default time the circuit stays open before one probe: 5 s. Short, because the watcher's
+   * backoff already spaces retries out; new content never waits for it.
+   */
+  public static final Duration DEFAULT_CIRCUIT_OPEN_DURATION = Duration.ofSeconds(5);
 
   /** The longest {@code Retry-After} passed on to the watcher: 10 minutes. */
   public static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(10);
@@ -94,38 +137,33 @@ public final class HttpReloadAction implements ReloadAction, AutoCloseable {
   static final int RESPONSE_BODY_LIMIT = 64 * 1024;
   private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
 
-  private final URI uri;
   private final String target;
-  private final String method;
-  private final URI base;
-  private final Preset preset;
-  private final boolean verify;
   private final Scheduler scheduler;
   private final ClientHolder clients;
   private final RequestSender sender;
-  private final ResponseClassifier classifier;
   private final CircuitGate gate;
+  private final AttemptRunner attempts;
   private final String description;
 
   private HttpReloadAction(Builder b) {
-    this.uri = Credentials.withoutUserInfo(b.uri);
-    this.method = b.method;
-    this.target = b.method + " " + this.uri;
-    this.base = b.base != null ? Credentials.withoutUserInfo(b.base) : this.uri;
-    this.preset = b.preset;
-    this.verify = b.verify && b.preset != Preset.NONE;
+    URI uri = Credentials.withoutUserInfo(b.uri);
+    URI base = b.base != null ? Credentials.withoutUserInfo(b.base) : uri;
+    boolean verify = b.verify && b.preset != Preset.NONE;
+    this.target = b.method + " " + Credentials.redacted(uri);
     this.scheduler = b.scheduler;
     Credentials credentials = new Credentials(
         b.bearerTokenFile, b.basicUser, b.basicPasswordFile, b.uri, b.headers);
-    this.clients = new ClientHolder(target, b.caCertificate, b.clientCertificate, b.clientKey,
-        b.insecureSkipVerify, b.connectTimeout, b.responseTimeout);
+    this.clients = new ClientHolder(target, "https".equalsIgnoreCase(uri.getScheme()),
+        b.caCertificate, b.clientCertificate, b.clientKey, b.insecureSkipVerify, b.connectTimeout,
+        b.responseTimeout);
     this.sender = new RequestSender(target, uri, b.headers, b.contentType, b.body,
         b.connectTimeout, b.responseTimeout, b.attemptTimeout, credentials, clients, scheduler);
-    this.classifier = new ResponseClassifier(target, method, b.expectStatus, b.rejectStatus,
-        credentials.source(), preset, scheduler);
     this.gate = new CircuitGate(scheduler, b.circuitOpenDuration);
+    this.attempts = new AttemptRunner(target, b.method, uri, base, b.preset, verify, scheduler,
+        sender, new ResponseClassifier(target, b.method, b.expectStatus, b.rejectStatus,
+            credentials.source(), b.preset, scheduler), gate, clients);
     this.description = "HttpReloadAction{" + target
-        + (preset != Preset.NONE ? ", preset=" + preset.name() : "")
+        + (b.preset != Preset.NONE ? ", preset=" + b.preset.name() : "")
         + (b.headers.isEmpty() ? "" : ", headers=" + new TreeSet<>(b.headers.keySet()))
         + credentials.summary()
         + (b.caCertificate != null ? ", caCertificate=" + b.caCertificate : "")
@@ -144,16 +182,17 @@ public final class HttpReloadAction implements ReloadAction, AutoCloseable {
   }
 
   /**
-   * Sends the reload request once, and verifies the result if enabled. Logs one INFO line with
-   * the outcome.
+   * Sends the reload request once, and verifies the result if enabled. Logs one line with the
+   * outcome (at DEBUG for the second and later attempts in a row that find the target away).
    *
-   * @param event the reload; its attempt number is logged
+   * @param event the reload; its attempt number is logged, and attempt 1 (new content) or a
+   *     {@code MANUAL} or {@code START} reason goes through an open circuit breaker
    * @throws ReloadRejectedException if the target refused the content (a {@link
    *     Builder#rejectStatus(int...) reject status}); the cause is an {@link HttpReloadException}
    * @throws HttpReloadException if the attempt failed in a way that may pass; see {@link
-   *     HttpReloadException#kind()}
-   * @throws CircuitOpenException if the circuit breaker is open, so nothing was sent; its hint is
-   *     the time left
+   *     HttpReloadException#kind()} and {@link HttpReloadException#targetUnavailable()}
+   * @throws CircuitOpenException if the circuit breaker is open and this is a retry, so nothing
+   *     was sent; its hint is the time left
    * @throws IllegalStateException if this action was closed
    * @throws NullPointerException if {@code event} is null
    * @throws Exception only the types above; declared as in {@link ReloadAction}
@@ -162,67 +201,40 @@ public final class HttpReloadAction implements ReloadAction, AutoCloseable {
   public void reload(ReloadEvent event) throws Exception {
     Objects.requireNonNull(event, "event cannot be null");
     checkOpen();
+    attempts.run(event);
+  }
+
+  /**
+   * Prepares the first reload so that it costs what the tenth does: builds the pooled HTTP client
+   * (reading the TLS files of an {@code https} target) and loads the classes of the request path
+   * by building, never sending, a request. Contacts nobody and reads no credential file. The
+   * watcher calls it once after {@code start()}; calling it again does nothing new.
+   *
+   * @throws HttpReloadException if a TLS file is unreadable or unusable (the first reload then
+   *     reports it again)
+   * @throws IllegalStateException if this action was closed
+   */
+  @Override
+  public void prepare() throws HttpReloadException {
+    checkOpen();
     long startNanos = scheduler.nanoTime();
-    if (!gate.tryAcquire()) {
-      Duration wait = gate.remainingOpen();
-      logOutcome("not called, circuit breaker open for another " + wait.toMillis() + " ms",
-          startNanos, event);
-      throw new CircuitOpenException(target + " failed repeatedly, so it is not called for"
-          + " another " + wait.toMillis() + " ms (circuit breaker open); then one probe goes"
-          + " through", wait);
-    }
-    Instant started = scheduler.instant();
-    String outcome = "failed unexpectedly";
-    boolean recorded = false;
-    try {
-      Response response;
-      try {
-        response = sender.send(method, uri, true, startNanos, RESPONSE_BODY_LIMIT);
-      } catch (HttpReloadException e) {
-        outcome = e.outcome();
-        if (e.requestSent()) { // else the gate's permission is released below
-          outcome += gate.record(e.kind() == Kind.TRANSIENT);
-          recorded = true;
-        }
-        throw e;
-      }
-      HttpReloadException failure = classifier.classify(response);
-      outcome = response.statusLine()
-          + gate.record(failure != null && failure.kind() == Kind.TRANSIENT);
-      recorded = true;
-      if (failure != null && failure.kind() == Kind.REJECTED) {
-        throw new ReloadRejectedException(failure.getMessage(), failure);
-      }
-      if (failure != null) {
-        throw failure;
-      }
-      if (verify) {
-        try {
-          preset.verify(verification(started, startNanos));
-          outcome += ", verified";
-        } catch (HttpReloadException e) {
-          outcome += HttpReloadException.NOT_CONFIRMED.equals(e.outcome())
-              ? ", not confirmed" : ", verification failed (" + e.outcome() + ")";
-          throw e;
-        }
-      }
-    } finally {
-      if (!recorded) {
-        gate.release();
-      }
-      logOutcome(outcome, startNanos, event);
-    }
+    clients.prepare();
+    sender.prepare();
+    WarmUp.exchange(clients);
+    Deadline.start(scheduler, DEFAULT_ATTEMPT_TIMEOUT, () -> { }).cancel(); // the timer thread
+    logger.debug("{}: prepared in {} ms, nothing sent", target,
+        Duration.ofNanos(scheduler.nanoTime() - startNanos).toMillis());
   }
 
-  /** The requests a preset may send to confirm this attempt's reload, on what is left of it. */
-  private Verification verification(Instant started, long startNanos) {
-    return new Verification(base, started,
-        u -> sender.send("GET", u, false, startNanos, Verification.BODY_LIMIT));
-  }
-
-  private void logOutcome(String outcome, long startNanos, ReloadEvent event) {
-    logger.info("{} -> {} in {} ms (attempt {})", target, outcome,
-        Duration.ofNanos(scheduler.nanoTime() - startNanos).toMillis(), event.attempt());
+  /**
+   * Returns the state of the circuit breaker, for a metric: {@link CircuitState#OPEN} while
+   * retries of the same content are held back, {@link CircuitState#HALF_OPEN} once the next
+   * attempt is the probe.
+   *
+   * @return the state now
+   */
+  public CircuitState circuitState() {
+    return gate.state();
   }
 
   private void checkOpen() {
@@ -526,8 +538,10 @@ public final class HttpReloadAction implements ReloadAction, AutoCloseable {
     }
 
     /**
-     * Sets how long the circuit breaker stays open after repeated transient failures, before it
-     * lets one probe through. Defaults to 30 s.
+     * Sets how long the circuit breaker stays open after three expensive failures in a row
+     * (timeouts, 5xx that are not rejections, 429), before it lets one probe through. Only retries
+     * of the same content wait for it; refused connections are never counted. Defaults to {@link
+     * #DEFAULT_CIRCUIT_OPEN_DURATION 5 s}.
      *
      * @param duration a positive duration
      * @return this builder

@@ -25,9 +25,13 @@ import java.util.Objects;
  *
  * <p>Only {@link HttpReloadAction} creates these. {@link Kind#REJECTED} failures always reach the
  * watcher wrapped in a {@link io.github.reloadwatch.ReloadRejectedException}, so they are not
- * retried until the content changes; the other kinds are retried with backoff, no sooner than
- * {@link #retryAfter()}. An attempt that was not made because the circuit breaker is open fails
- * with a {@link CircuitOpenException} instead.
+ * retried until the content changes. A {@link Kind#TRANSIENT} failure whose {@link
+ * #targetUnavailable()} is true found the target not there yet (connection refused or reset
+ * before any response, unknown host, not ready): it cost the target nothing, so the watcher retries
+ * it every {@link io.github.reloadwatch.RetryPolicy#unavailableInterval()} for as long as it
+ * lasts. The other failures are retried with exponential backoff, no sooner than {@link
+ * #retryAfter()}. An attempt that was not made because the circuit breaker is open fails with a
+ * {@link CircuitOpenException} instead.
  *
  * <p>Instances are immutable.
  *
@@ -42,7 +46,10 @@ public final class HttpReloadException extends ReloadFailedException {
 
   /** How the watcher should treat a failure. */
   public enum Kind {
-    /** May pass by itself: connection refused or reset, timeouts, 429, 502, 503, 504. */
+    /**
+     * May pass by itself: connection refused or reset, unknown host, not ready (these with {@link
+     * #targetUnavailable()} true), timeouts, 408, 429, 5xx.
+     */
     TRANSIENT,
     /** The target refused the content, such as Prometheus answering 500 to a reload. */
     REJECTED,
@@ -61,8 +68,8 @@ public final class HttpReloadException extends ReloadFailedException {
   private final boolean requestSent;
 
   private HttpReloadException(String message, Kind kind, int statusCode, Throwable cause,
-      Duration retryAfter, String outcome, boolean requestSent) {
-    super(message, cause, retryAfter);
+      Duration retryAfter, String outcome, boolean requestSent, boolean targetUnavailable) {
+    super(message, cause, retryAfter, targetUnavailable);
     this.kind = Objects.requireNonNull(kind, "kind cannot be null");
     if (statusCode != 0 && (statusCode < 100 || statusCode > 599)) {
       throw new IllegalArgumentException("statusCode (" + statusCode + ") must be 0 or 100-599");
@@ -76,24 +83,39 @@ public final class HttpReloadException extends ReloadFailedException {
   static HttpReloadException answered(
       Kind kind, String message, int statusCode, Duration retryAfter) {
     return new HttpReloadException(message, kind, statusCode, null, retryAfter,
-        String.valueOf(statusCode), true);
+        String.valueOf(statusCode), true, false);
   }
 
-  /** A request that was sent but got no usable response: connection, timeout, TLS, abort. */
+  /**
+   * The target is not ready yet: its readiness endpoint did not answer 200. {@code statusCode} is
+   * the reload request's status (a 503), or 0 if the reload was not sent.
+   */
+  static HttpReloadException notReady(String message, int statusCode, String outcome) {
+    return new HttpReloadException(message, Kind.TRANSIENT, statusCode, null, null, outcome,
+        statusCode != 0, true);
+  }
+
+  /** A request that was sent but got no usable response: timeout, TLS, abort, broken response. */
   static HttpReloadException noResponse(
       Kind kind, String message, Throwable cause, String outcome) {
-    return new HttpReloadException(message, kind, 0, cause, null, outcome, true);
+    return new HttpReloadException(message, kind, 0, cause, null, outcome, true, false);
+  }
+
+  /** The target is not there: connection refused or reset before any response, unknown host. */
+  static HttpReloadException unavailable(String message, Throwable cause, String outcome) {
+    return new HttpReloadException(message, Kind.TRANSIENT, 0, cause, null, outcome, true, true);
   }
 
   /** A failure before any request was sent: an unusable credential or TLS file. */
   static HttpReloadException notSent(String message, Throwable cause, String outcome) {
-    return new HttpReloadException(message, Kind.MISCONFIGURATION, 0, cause, null, outcome, false);
+    return new HttpReloadException(message, Kind.MISCONFIGURATION, 0, cause, null, outcome, false,
+        false);
   }
 
   /** A verification that could not confirm that the target loaded its configuration. */
   static HttpReloadException notConfirmed(String message) {
     return new HttpReloadException("reload not confirmed: " + message, Kind.TRANSIENT, 0, null,
-        null, NOT_CONFIRMED, true);
+        null, NOT_CONFIRMED, true, false);
   }
 
   /**
@@ -106,7 +128,7 @@ public final class HttpReloadException extends ReloadFailedException {
   }
 
   /**
-   * Returns the HTTP status code, or 0 if no response was received.
+   * Returns the HTTP status code of the reload request, or 0 if no response was received.
    *
    * @return the status code
    */

@@ -49,6 +49,16 @@ interface Preset {
   Set<Integer> rejectStatuses();
 
   /**
+   * The readiness endpoint relative to the base URI, such as {@code -/ready}, or null if the server
+   * has none. It answers 200 once the server serves requests. When the reload request gets a 502
+   * or 503, or times out, or the previous attempt found the server unavailable, the action reads it:
+   * anything but a 200 means the server is still starting, a cheap failure retried soon.
+   */
+  default String readinessPath() {
+    return null;
+  }
+
+  /**
    * Explains a failed response in this server's terms, or returns null to keep the generic
    * message. The text replaces what follows {@code "<target> answered <status>: "}; the failure's
    * kind does not change. Not called for successes and reject statuses.
@@ -69,8 +79,7 @@ interface Preset {
   static URI checkBase(URI base) {
     String scheme = base.getScheme() == null ? "" : base.getScheme().toLowerCase(Locale.ROOT);
     if (!scheme.equals("http") && !scheme.equals("https") || base.getHost() == null) {
-      throw new IllegalArgumentException("base ("
-          + (base.getRawUserInfo() == null ? base : "a URI with user info")
+      throw new IllegalArgumentException("base (" + Credentials.redacted(base)
           + ") must be an absolute http:// or https:// URI with a host, like"
           + " http://localhost:9090 or http://localhost:9090/route-prefix");
     }

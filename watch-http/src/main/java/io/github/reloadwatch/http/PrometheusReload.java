@@ -82,6 +82,12 @@ public final class PrometheusReload {
       return Set.of(500);
     }
 
+    /** {@code GET <base>/-/ready}: 503 while it starts (replays its WAL), 200 once it serves. */
+    @Override
+    public String readinessPath() {
+      return "-/ready";
+    }
+
     @Override
     public String explain(Response r) {
       if (r.status() == 403
@@ -105,7 +111,7 @@ public final class PrometheusReload {
     public void verify(Verification verification) throws HttpReloadException {
       Response r = verification.get("api/v1/status/runtimeinfo");
       if (r.status() == 404) {
-        logger.debug("{} answered 404; reading /metrics instead", r.uri());
+        logger.debug("{} answered 404; reading /metrics instead", r.shown());
         ReloadMetrics.confirm(verification, "Prometheus", "prometheus");
         return;
       }
@@ -113,7 +119,7 @@ public final class PrometheusReload {
       Matcher success = RELOAD_SUCCESS.matcher(r.body());
       Matcher time = LAST_CONFIG_TIME.matcher(r.body());
       if (!success.find() || !time.find()) {
-        throw HttpReloadException.notConfirmed(r.uri() + " has no reloadConfigSuccess and"
+        throw HttpReloadException.notConfirmed(r.shown() + " has no reloadConfigSuccess and"
             + " lastConfigTime; is this Prometheus 2.x or later?");
       }
       if (!Boolean.parseBoolean(success.group(1))) {
@@ -125,7 +131,7 @@ public final class PrometheusReload {
         last = OffsetDateTime.parse(time.group(1)).toInstant();
       } catch (DateTimeParseException e) {
         throw HttpReloadException.notConfirmed(
-            r.uri() + " has an unreadable lastConfigTime (" + time.group(1) + ")");
+            r.shown() + " has an unreadable lastConfigTime (" + time.group(1) + ")");
       }
       verification.confirmLoadedSince("Prometheus", last);
     }

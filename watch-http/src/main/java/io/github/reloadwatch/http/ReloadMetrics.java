@@ -29,7 +29,7 @@ final class ReloadMetrics {
     Double seconds = sample(r.body(), timestamp);
     if (ok == null || seconds == null) {
       throw HttpReloadException.notConfirmed(
-          r.uri() + " has no " + successful + " and " + timestamp + " metrics");
+          r.shown() + " has no " + successful + " and " + timestamp + " metrics");
     }
     if (ok != 1.0) {
       throw HttpReloadException.notConfirmed(

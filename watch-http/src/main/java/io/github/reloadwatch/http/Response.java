@@ -5,7 +5,8 @@ import java.net.URI;
 /**
  * A response, read up to a limit and released: what classification and verification look at.
  *
- * @param uri where the request went (without user info)
+ * @param uri where the request went (without user info; query secrets still in it: show {@link
+ *     #shown()} instead)
  * @param status the status code
  * @param reason the reason phrase, possibly empty or null
  * @param body the body as read, up to the sender's limit
@@ -15,6 +16,11 @@ import java.net.URI;
  */
 record Response(URI uri, int status, String reason, String body, String excerpt,
     String retryAfter, String location) {
+
+  /** Where the request went, for messages: {@linkplain Credentials#redacted(URI) redacted}. */
+  String shown() {
+    return Credentials.redacted(uri);
+  }
 
   /** The status and reason phrase, such as {@code 503 Service Unavailable}. */
   String statusLine() {

@@ -49,7 +49,7 @@ final class Verification {
   /** Returns the response if it is a 200; otherwise the reload cannot be confirmed. */
   static Response requireOk(Response r) throws HttpReloadException {
     if (r.status() != 200) {
-      throw HttpReloadException.notConfirmed(r.uri() + " answered " + r.status()
+      throw HttpReloadException.notConfirmed(r.shown() + " answered " + r.status()
           + ", so the reload cannot be confirmed: " + r.excerpt());
     }
     return r;

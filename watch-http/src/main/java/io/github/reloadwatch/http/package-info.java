@@ -12,7 +12,8 @@
  *       {@link io.github.reloadwatch.http.HttpReloadException.Kind Kind}, status code and {@code
  *       Retry-After} hint;
  *   <li>{@link io.github.reloadwatch.http.CircuitOpenException} is an attempt that was not made
- *       because the circuit breaker is open.
+ *       because the circuit breaker is open, and {@link io.github.reloadwatch.http.CircuitState}
+ *       the breaker's state, for a metric.
  * </ul>
  *
  * @since 0.1.0

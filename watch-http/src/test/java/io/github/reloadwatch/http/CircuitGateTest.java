@@ -2,6 +2,7 @@ package io.github.reloadwatch.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.reloadwatch.http.CircuitGate.Outcome;
 import io.github.reloadwatch.testing.FakeScheduler;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,71 +12,114 @@ import org.junit.jupiter.api.Test;
 class CircuitGateTest {
 
   private final FakeScheduler time = new FakeScheduler();
-  private final CircuitGate gate = new CircuitGate(time, Duration.ofSeconds(30));
+  private final CircuitGate gate = new CircuitGate(time, Duration.ofSeconds(5));
 
-  private String call(boolean transientFailure) {
-    assertThat(gate.tryAcquire()).isTrue();
-    return gate.record(transientFailure);
+  /** A retry of the same content: it respects the breaker. */
+  private String retry(Outcome outcome) {
+    assertThat(gate.tryAcquire(false)).isTrue();
+    return gate.record(outcome);
+  }
+
+  private void open() {
+    for (int i = 0; i < CircuitGate.FAILURES_TO_OPEN; i++) {
+      retry(Outcome.COSTLY);
+    }
+    assertThat(gate.state()).isEqualTo(CircuitState.OPEN);
   }
 
   @Test
-  void threeTransientFailuresInARow_openTheCircuit() {
-    assertThat(call(true)).isEmpty();
-    assertThat(call(true)).isEmpty();
-    assertThat(call(true)).isEqualTo("; circuit breaker now open for 30000 ms");
+  void threeCostlyFailuresInARow_openTheCircuit() {
+    assertThat(retry(Outcome.COSTLY)).isEmpty();
+    assertThat(retry(Outcome.COSTLY)).isEmpty();
+    assertThat(gate.state()).isEqualTo(CircuitState.CLOSED);
+    assertThat(retry(Outcome.COSTLY)).isEqualTo("; circuit breaker now open for 5000 ms");
 
-    assertThat(gate.tryAcquire()).isFalse();
-    assertThat(gate.remainingOpen()).isEqualTo(Duration.ofSeconds(30));
-    time.advance(Duration.ofSeconds(12));
-    assertThat(gate.remainingOpen()).isEqualTo(Duration.ofSeconds(18));
+    assertThat(gate.state()).isEqualTo(CircuitState.OPEN);
+    assertThat(gate.tryAcquire(false)).isFalse();
+    assertThat(gate.remainingOpen()).isEqualTo(Duration.ofSeconds(5));
+    time.advance(Duration.ofSeconds(2));
+    assertThat(gate.remainingOpen()).isEqualTo(Duration.ofSeconds(3));
   }
 
   @Test
-  void anAnswerThatIsNotTransient_startsTheCountAgain() {
-    call(true);
-    call(true);
-    call(false);
-    call(true);
-    assertThat(call(true)).isEmpty();
-    assertThat(gate.tryAcquire()).isTrue(); // two in a row since the success: still closed
-    assertThat(gate.record(true)).contains("now open");
+  void refusedConnections_neverCountNorReset() {
+    for (int i = 0; i < 100; i++) {
+      assertThat(retry(Outcome.NEUTRAL)).isEmpty();
+    }
+    assertThat(gate.state()).isEqualTo(CircuitState.CLOSED);
+    retry(Outcome.COSTLY);
+    retry(Outcome.NEUTRAL);
+    retry(Outcome.COSTLY);
+    assertThat(gate.state()).isEqualTo(CircuitState.CLOSED);
+    assertThat(retry(Outcome.COSTLY)).contains("now open");
+  }
+
+  @Test
+  void anAnswerThatIsNotCostly_startsTheCountAgain() {
+    retry(Outcome.COSTLY);
+    retry(Outcome.COSTLY);
+    retry(Outcome.ANSWERED);
+    retry(Outcome.COSTLY);
+    assertThat(retry(Outcome.COSTLY)).isEmpty();
+    assertThat(gate.state()).isEqualTo(CircuitState.CLOSED);
+    assertThat(retry(Outcome.COSTLY)).contains("now open");
+  }
+
+  @Test
+  void newContent_goesThroughAnOpenCircuit_andActsAsTheProbe() {
+    // given
+    open();
+
+    // when: new content, 1 s after the circuit opened
+    time.advance(Duration.ofSeconds(1));
+    assertThat(gate.tryAcquire(true)).isTrue();
+
+    // then: its success closes the circuit
+    assertThat(gate.record(Outcome.ANSWERED)).isEqualTo("; circuit breaker closed again");
+    assertThat(gate.state()).isEqualTo(CircuitState.CLOSED);
+    assertThat(gate.tryAcquire(false)).isTrue();
+  }
+
+  @Test
+  void newContentThatFailsExpensively_opensTheCircuitForTheFullDurationAgain() {
+    open();
+    time.advance(Duration.ofSeconds(4));
+    assertThat(gate.tryAcquire(true)).isTrue();
+    assertThat(gate.record(Outcome.COSTLY)).isEqualTo("; circuit breaker now open for 5000 ms");
+    assertThat(gate.remainingOpen()).isEqualTo(Duration.ofSeconds(5));
   }
 
   @Test
   void afterTheOpenDuration_exactlyOneProbeGoesThrough() {
     // given
-    for (int i = 0; i < 3; i++) {
-      call(true);
-    }
-    time.advance(Duration.ofSeconds(30));
+    open();
+    time.advance(Duration.ofSeconds(5));
+    assertThat(gate.state()).isEqualTo(CircuitState.HALF_OPEN);
 
     // when / then: one probe; a second caller waits for its answer
-    assertThat(gate.tryAcquire()).isTrue();
-    assertThat(gate.tryAcquire()).isFalse();
+    assertThat(gate.tryAcquire(false)).isTrue();
+    assertThat(gate.tryAcquire(false)).isFalse();
     assertThat(gate.remainingOpen()).isZero();
-    assertThat(gate.record(false)).isEqualTo("; circuit breaker closed again");
-    assertThat(gate.tryAcquire()).isTrue();
+    assertThat(gate.record(Outcome.ANSWERED)).isEqualTo("; circuit breaker closed again");
+    assertThat(gate.tryAcquire(false)).isTrue();
   }
 
   @Test
   void aFailedProbe_opensTheCircuitForTheFullDurationAgain() {
-    for (int i = 0; i < 3; i++) {
-      call(true);
-    }
-    time.advance(Duration.ofSeconds(31));
-    assertThat(call(true)).isEqualTo("; circuit breaker now open for 30000 ms");
-    assertThat(gate.remainingOpen()).isEqualTo(Duration.ofSeconds(30));
+    open();
+    time.advance(Duration.ofSeconds(6));
+    assertThat(retry(Outcome.COSTLY)).isEqualTo("; circuit breaker now open for 5000 ms");
+    assertThat(gate.remainingOpen()).isEqualTo(Duration.ofSeconds(5));
   }
 
   @Test
-  void aProbeThatSentNothing_isReleasedForTheNextCaller() {
-    for (int i = 0; i < 3; i++) {
-      call(true);
-    }
-    time.advance(Duration.ofSeconds(30));
-    assertThat(gate.tryAcquire()).isTrue();
-    gate.release(); // a credential file was missing: nothing was learnt about the target
-    assertThat(gate.tryAcquire()).isTrue();
+  void aProbeThatLearntNothing_isReleasedForTheNextCaller() {
+    open();
+    time.advance(Duration.ofSeconds(5));
+    assertThat(gate.tryAcquire(false)).isTrue();
+    gate.record(Outcome.NEUTRAL); // refused, or a credential file was missing
+    assertThat(gate.state()).isEqualTo(CircuitState.HALF_OPEN);
+    assertThat(gate.tryAcquire(false)).isTrue();
   }
 
   @Test
@@ -85,8 +129,8 @@ class CircuitGateTest {
     FakeScheduler steppedTime = new FakeScheduler(wall);
     CircuitGate stepped = new CircuitGate(steppedTime, Duration.ofSeconds(30));
     for (int i = 0; i < 3; i++) {
-      assertThat(stepped.tryAcquire()).isTrue();
-      stepped.record(true);
+      assertThat(stepped.tryAcquire(false)).isTrue();
+      stepped.record(Outcome.COSTLY);
     }
 
     // when
@@ -95,6 +139,6 @@ class CircuitGateTest {
 
     // then: 30 s of monotonic time passed, so the probe goes through
     assertThat(stepped.remainingOpen()).isZero();
-    assertThat(stepped.tryAcquire()).isTrue();
+    assertThat(stepped.tryAcquire(false)).isTrue();
   }
 }

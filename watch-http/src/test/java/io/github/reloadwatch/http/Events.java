@@ -12,6 +12,10 @@ final class Events {
   private Events() {}
 
   static ReloadEvent attempt(int attempt) {
-    return new ReloadEvent(ReloadReason.CHANGE, List.of(), attempt, Snapshot.empty(), Instant.now());
+    return of(ReloadReason.CHANGE, attempt);
+  }
+
+  static ReloadEvent of(ReloadReason reason, int attempt) {
+    return new ReloadEvent(reason, List.of(), attempt, Snapshot.empty(), Instant.now());
   }
 }

@@ -540,6 +540,7 @@ class HttpReloadActionTest {
     assertThatThrownBy(() -> a.reload(Events.attempt(1)))
         .isInstanceOfSatisfying(HttpReloadException.class, e -> {
           assertThat(e.kind()).isEqualTo(HttpReloadException.Kind.TRANSIENT);
+          assertThat(e.targetUnavailable()).isTrue();
           assertThat(e.statusCode()).isZero();
         })
         .hasMessageContaining("cannot connect to POST http://127.0.0.1:" + port);
@@ -564,8 +565,10 @@ class HttpReloadActionTest {
       HttpReloadAction a = build(HttpReloadAction.builder()
           .uri(URI.create("http://127.0.0.1:" + raw.getLocalPort() + "/-/reload")));
       assertThatThrownBy(() -> a.reload(Events.attempt(1)))
-          .isInstanceOfSatisfying(HttpReloadException.class,
-              e -> assertThat(e.kind()).isEqualTo(HttpReloadException.Kind.TRANSIENT));
+          .isInstanceOfSatisfying(HttpReloadException.class, e -> {
+            assertThat(e.kind()).isEqualTo(HttpReloadException.Kind.TRANSIENT);
+            assertThat(e.targetUnavailable()).isFalse(); // it answered, then broke off
+          });
       serverThread.join(10_000);
     }
   }
@@ -645,11 +648,11 @@ class HttpReloadActionTest {
         .isInstanceOf(ReloadFailedException.class)
         .isNotInstanceOf(HttpReloadException.class)
         .hasMessage("POST http://127.0.0.1:" + server.port() + "/-/reload failed repeatedly, so it"
-            + " is not called for another 30000 ms (circuit breaker open); then one probe goes"
+            + " is not called for another 5000 ms (circuit breaker open); then one probe goes"
             + " through");
     assertThat(((CircuitOpenException) notCalled).retryAfter())
         .contains(HttpReloadAction.DEFAULT_CIRCUIT_OPEN_DURATION);
-    assertThat(text).contains("-> not called, circuit breaker open for another 30000 ms in 0 ms"
+    assertThat(text).contains("-> not called, circuit breaker open for another 5000 ms in 0 ms"
         + " (attempt 4)");
     assertThat(server.requests).hasSize(3);
   }

@@ -1,12 +1,8 @@
 package io.github.reloadwatch.http;
 
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -58,34 +54,11 @@ final class PrometheusProcess implements AutoCloseable {
   }
 
   static Path binary() {
-    String env = System.getenv("PROMETHEUS_BIN");
-    String message;
-    if (env != null && !env.isBlank()) {
-      if (Files.isExecutable(Path.of(env))) {
-        return Path.of(env);
-      }
-      message = "PROMETHEUS_BIN (" + env + ") is not an executable file";
-    } else {
-      for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-        Path candidate = Path.of(dir.isEmpty() ? "." : dir, "prometheus");
-        if (Files.isExecutable(candidate)) {
-          return candidate;
-        }
-      }
-      message = "no prometheus binary on PATH and PROMETHEUS_BIN is not set:"
-          + " apt-get install prometheus to run the end-to-end tests";
-    }
-    if (System.getenv("CI") != null) {
-      fail(message + " (CI is set, so these tests may not be skipped)");
-    }
-    assumeTrue(false, message);
-    throw new AssertionError("unreachable");
+    return Binaries.find("PROMETHEUS_BIN", "prometheus", "prometheus");
   }
 
   private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
+    return TestServer.freePort();
   }
 
   /** Starts (or restarts, on the same port) with these flags and waits until it is ready. */
@@ -108,7 +81,7 @@ final class PrometheusProcess implements AutoCloseable {
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
         .start();
     try {
-      await().atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(100))
+      await().atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(20))
           .ignoreExceptionsInstanceOf(IOException.class)
           .until(() -> {
             if (!process.isAlive()) {

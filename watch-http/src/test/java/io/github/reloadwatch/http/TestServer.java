@@ -8,6 +8,7 @@ import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -26,7 +27,7 @@ final class TestServer implements AutoCloseable {
 
   /** A recorded request. */
   record Request(String method, String path, Map<String, List<String>> headers, String body,
-      int remotePort) {
+      int remotePort, String query) {
     String header(String name) {
       return headers.entrySet().stream()
           .filter(e -> e.getKey().equalsIgnoreCase(name))
@@ -41,6 +42,12 @@ final class TestServer implements AutoCloseable {
     static Reply of(int status, String body) {
       return new Reply(status, body, Map.of());
     }
+  }
+
+  static {
+    // the JDK server writes headers and body apart: without TCP_NODELAY every response waits
+    // for the client's delayed ACK (40 ms), which the warm-start numbers would measure
+    System.setProperty("sun.net.httpserver.nodelay", "true");
   }
 
   private final HttpServer server;
@@ -60,8 +67,20 @@ final class TestServer implements AutoCloseable {
   }
 
   static TestServer http() throws IOException {
+    return http(0);
+  }
+
+  /** A server on the given loopback port, such as one a test found refusing connections. */
+  static TestServer http(int port) throws IOException {
     return new TestServer(HttpServer.create(
-        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0));
+        new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0));
+  }
+
+  /** A loopback port that nothing listens on (just now). */
+  static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
   }
 
   static TestServer https(SSLContext context, boolean needClientAuth) throws IOException {
@@ -103,7 +122,8 @@ final class TestServer implements AutoCloseable {
     try (exchange) {
       String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
       Request request = new Request(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
-          Map.copyOf(exchange.getRequestHeaders()), body, exchange.getRemoteAddress().getPort());
+          Map.copyOf(exchange.getRequestHeaders()), body, exchange.getRemoteAddress().getPort(),
+          exchange.getRequestURI().getRawQuery());
       requests.add(request);
       Reply reply = handler.apply(request);
       reply.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));

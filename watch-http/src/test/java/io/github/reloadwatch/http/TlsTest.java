@@ -53,8 +53,10 @@ class TlsTest {
   void defaultTrust_rejectsAPrivateCa() throws Exception {
     HttpReloadAction a = start(false, "localhost", b -> b);
     assertThatThrownBy(() -> a.reload(Events.attempt(1)))
-        .isInstanceOfSatisfying(HttpReloadException.class,
-            e -> assertThat(e.kind()).isEqualTo(HttpReloadException.Kind.MISCONFIGURATION))
+        .isInstanceOfSatisfying(HttpReloadException.class, e -> {
+          assertThat(e.kind()).isEqualTo(HttpReloadException.Kind.MISCONFIGURATION);
+          assertThat(e.targetUnavailable()).isFalse();
+        })
         .hasMessageContaining("TLS with POST https://localhost:")
         .hasMessageContaining("check caCertificate(...)");
   }
@@ -116,8 +118,10 @@ class TlsTest {
         Map.of("ca.pem", Files.readString(other)));
     HttpReloadAction a = start(false, "localhost", b -> b.caCertificate(secret.path("ca.pem")));
     assertThatThrownBy(() -> a.reload(Events.attempt(1)))
-        .isInstanceOfSatisfying(HttpReloadException.class,
-            e -> assertThat(e.kind()).isEqualTo(HttpReloadException.Kind.MISCONFIGURATION))
+        .isInstanceOfSatisfying(HttpReloadException.class, e -> {
+          assertThat(e.kind()).isEqualTo(HttpReloadException.Kind.MISCONFIGURATION);
+          assertThat(e.targetUnavailable()).isFalse();
+        })
         .hasMessageContaining("TLS with POST https://localhost:");
 
     // when: the secret is updated with the right CA

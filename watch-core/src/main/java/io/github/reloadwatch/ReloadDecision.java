@@ -147,9 +147,10 @@ final class ReloadDecision {
   }
 
   /**
-   * A retryable failure. A target that was not there is retried at the policy's short
-   * unavailable interval for as long as that lasts; any other failure backs off exponentially,
-   * counting only such failures of this content; an action's hint longer than the delay wins.
+   * A retryable failure. A target that was not there, or not called at all (an open circuit), is
+   * retried at the policy's short unavailable interval; any other failure backs off
+   * exponentially, counting only such failures of this content; an action's hint longer than the
+   * delay wins.
    */
   Retry failed(ReloadEvent event, Throwable failure) {
     String digest = event.snapshot().digest();
@@ -164,6 +165,10 @@ final class ReloadDecision {
     Optional<Duration> delay;
     if (ReloadFailedException.isTargetUnavailable(failure)) {
       unavailableInARow++;
+      delay = retry.delayWhileUnavailable(event.attempt());
+    } else if (ReloadFailedException.isNotCalled(failure)) {
+      // held back by the action itself (an open circuit): the target was spared, so the backoff
+      // does not grow; the hint says when to come back
       delay = retry.delayWhileUnavailable(event.attempt());
     } else {
       unavailableInARow = 0;

@@ -38,6 +38,8 @@ public class ReloadFailedException extends IOException {
 
   private final boolean targetUnavailable;
 
+  private final boolean targetCalled;
+
   /**
    * Creates an exception without a delay hint.
    *
@@ -72,12 +74,29 @@ public class ReloadFailedException extends IOException {
    */
   protected ReloadFailedException(
       String message, Throwable cause, Duration retryAfter, boolean targetUnavailable) {
+    this(message, cause, retryAfter, targetUnavailable, true);
+  }
+
+  /**
+   * Creates an exception, for subclasses that may say the target was not called at all.
+   *
+   * @param message what failed; must not contain secrets
+   * @param cause the underlying failure, or null
+   * @param retryAfter the least time to wait before the next attempt, or null for no hint
+   * @param targetUnavailable whether the target is not there yet
+   * @param targetCalled false if the action held the call back (an open circuit breaker): then
+   *     the retry waits for the hint and the backoff does not grow, since the target was spared
+   * @throws IllegalArgumentException if {@code retryAfter} is negative
+   */
+  protected ReloadFailedException(String message, Throwable cause, Duration retryAfter,
+      boolean targetUnavailable, boolean targetCalled) {
     super(message, cause);
     if (retryAfter != null && retryAfter.isNegative()) {
       throw new IllegalArgumentException("retryAfter (" + retryAfter + ") must not be negative");
     }
     this.retryAfter = retryAfter;
     this.targetUnavailable = targetUnavailable;
+    this.targetCalled = targetCalled;
   }
 
   /**
@@ -91,6 +110,16 @@ public class ReloadFailedException extends IOException {
    */
   public static ReloadFailedException targetUnavailable(String message, Throwable cause) {
     return new ReloadFailedException(message, cause, null, true);
+  }
+
+  /**
+   * Returns whether the action called the target at all; false when it held the call back, as
+   * an open circuit breaker does.
+   *
+   * @return false if nothing was sent
+   */
+  public boolean targetCalled() {
+    return targetCalled;
   }
 
   /**
@@ -125,6 +154,16 @@ public class ReloadFailedException extends IOException {
     }
     Objects.requireNonNull(failure, "failure cannot be null");
     return Optional.empty();
+  }
+
+  /** Whether the first {@code ReloadFailedException} in a cause chain says nothing was sent. */
+  static boolean isNotCalled(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof ReloadFailedException e) {
+        return !e.targetCalled;
+      }
+    }
+    return false;
   }
 
   /** Whether the first {@code ReloadFailedException} in a cause chain says the target is gone. */

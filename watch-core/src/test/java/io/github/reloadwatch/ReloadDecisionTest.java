@@ -243,4 +243,20 @@ class ReloadDecisionTest {
     assertThat(limited.failed(third, ReloadFailedException.targetUnavailable("x", null)).delay())
         .isEmpty();
   }
+
+  @Test
+  void aCallHeldBackByTheAction_waitsForItsHint_andTheBackoffDoesNotGrow() {
+    decision.baseline(V1);
+    ReloadEvent event = attempt(V2, ReloadReason.CHANGE).event();
+    decision.failed(event, new IOException("timeout"));
+    event = attempt(V2, ReloadReason.RETRY).event();
+    ReloadFailedException open = new ReloadFailedException("circuit open", null,
+        Duration.ofSeconds(3), false, false) {
+      private static final long serialVersionUID = 1L;
+    };
+    assertThat(decision.failed(event, open).delay()).contains(Duration.ofSeconds(3));
+    event = attempt(V2, ReloadReason.RETRY).event();
+    assertThat(decision.failed(event, new IOException("timeout")).delay())
+        .as("the second costly failure, not the third").contains(Duration.ofSeconds(2));
+  }
 }

@@ -30,6 +30,6 @@ public final class CircuitOpenException extends ReloadFailedException {
   private static final long serialVersionUID = 1L;
 
   CircuitOpenException(String message, Duration retryAfter) {
-    super(message, null, retryAfter);
+    super(message, null, retryAfter, false, false);
   }
 }

@@ -10,6 +10,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Streams files through SHA-256. Large files are never loaded whole: a fixed direct buffer is
@@ -30,7 +31,8 @@ final class ContentHasher {
   }
 
   private static final char[] HEX = "0123456789abcdef".toCharArray();
-  private static final int BUFFER_SIZE = 256 * 1024;
+  /** Config files fit; a big file costs one read per 64 KiB, the RSS stays small. */
+  private static final int BUFFER_SIZE = 64 * 1024;
 
   private final MessageDigest md = newSha256();
   private final ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_SIZE);
@@ -49,9 +51,10 @@ final class ContentHasher {
    * A file's digest and size; {@code sizeUnknown} for a file whose reported size is not its
    * content (procfs), whose digest must not be cached by metadata.
    */
-  record Hash(String digest, long size, boolean sizeUnknown) {
-    Hash(String digest, long size) {
-      this(digest, size, false);
+  record Hash(byte[] value, long size, boolean sizeUnknown) {
+    /** The digest in lowercase hex. */
+    String digest() {
+      return hex(value);
     }
   }
 
@@ -63,6 +66,17 @@ final class ContentHasher {
    */
   Hash hash(Path file) throws IOException {
     BasicFileAttributes before = Files.readAttributes(file, BasicFileAttributes.class);
+    return hash(file, before.size(), before.lastModifiedTime().to(TimeUnit.NANOSECONDS));
+  }
+
+  /**
+   * Hashes a regular file whose size and modification time were just read (the scanner's stamp),
+   * saving a system call per file.
+   *
+   * @throws java.nio.file.NoSuchFileException if it vanished
+   * @throws ChangedWhileHashingException if it changed while being read
+   */
+  Hash hash(Path file, long sizeBefore, long mtimeNanosBefore) throws IOException {
     md.reset();
     long size = 0;
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
@@ -80,13 +94,13 @@ final class ContentHasher {
     afterRead.run();
     BasicFileAttributes after =
         Files.readAttributes(file, BasicFileAttributes.class, new LinkOption[0]);
-    if (before.size() != after.size()
-        || !before.lastModifiedTime().equals(after.lastModifiedTime())) {
+    if (sizeBefore != after.size()
+        || mtimeNanosBefore != after.lastModifiedTime().to(TimeUnit.NANOSECONDS)) {
       throw new ChangedWhileHashingException(file);
     }
     // a size that differs from what was read, with nothing else changed, is a file that does
     // not know its size (procfs, sysfs): take what was read, and never cache it
-    return new Hash(hex(md.digest()), size, size != after.size());
+    return new Hash(md.digest(), size, size != after.size());
   }
 
   static MessageDigest newSha256() {
@@ -95,6 +109,18 @@ final class ContentHasher {
     } catch (NoSuchAlgorithmException e) {
       throw new AssertionError("every Java platform supports SHA-256", e);
     }
+  }
+
+  /** Parses lowercase or uppercase hex, as {@link #hex} writes it. */
+  static byte[] unhex(String hex) {
+    if (hex.length() % 2 != 0) {
+      throw new IllegalArgumentException("odd hex length: " + hex.length());
+    }
+    byte[] out = new byte[hex.length() / 2];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = (byte) Integer.parseInt(hex, 2 * i, 2 * i + 2, 16);
+    }
+    return out;
   }
 
   static String hex(byte[] bytes) {

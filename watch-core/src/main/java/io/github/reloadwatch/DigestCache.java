@@ -7,24 +7,21 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Remembers each file's digest with the file's identity, size and timestamps, so a scan re-hashes
- * only files whose metadata changed, as git's index does. Trusted only for files that had
- * "settled" when they were hashed: both their modification and change times lay at least {@link
+ * When a file's digest from the previous snapshot can be reused without reading the file, as
+ * git's index does: the file's identity, size and timestamps ({@link Stamp}) are unchanged, and it
+ * had "settled" when it was hashed: both its modification and change times lay at least {@link
  * #SETTLE} before the hash started. A write in the same timestamp tick as the hash ("racily
  * clean") is therefore always caught: the file is hashed again on every scan until it is old
  * enough. The change time cannot be set by users, so {@code touch -r} or {@code cp -p} writing the
  * old modification time back still count as changes.
  *
- * <p>Used only where the {@code unix} attribute view exists (Linux, macOS); elsewhere every scan
- * hashes every file. Not thread-safe: one instance per scanner.
+ * <p>The remembered stamps live in the snapshot's entries (the previous snapshot is the cache),
+ * so a deleted file costs nothing once it is gone. Used only where the {@code unix} attribute view
+ * exists (Linux, macOS); elsewhere every scan hashes every file. Stateless and thread-safe.
  */
 final class DigestCache {
 
@@ -32,26 +29,24 @@ final class DigestCache {
   static final Duration SETTLE = Duration.ofSeconds(2);
 
   /** A file's identity and metadata; equal stamps mean no write happened in between. */
-  record Stamp(Object device, Object inode, long size, long mtimeNanos, long ctimeNanos) {}
-
-  private record Cached(Stamp stamp, ContentHasher.Hash hash, long hashedAtNanos) {}
+  record Stamp(long device, long inode, long size, long mtimeNanos, long ctimeNanos) {}
 
   private final Clock wallClock;
   private final long settleNanos;
   private final boolean supported;
-  private final Map<Path, Cached> entries = new HashMap<>();
-  private final Set<Path> seen = new HashSet<>();
 
   DigestCache() {
     this(Clock.systemUTC(), SETTLE);
   }
 
-  /** Test seam: the wall clock compared with file timestamps, and the settle time. */
+  /**
+   * Test seam: the wall clock compared with file timestamps (the file system's own clock, so
+   * never the watcher's scheduler), and the settle time.
+   */
   DigestCache(Clock wallClock, Duration settle) {
     this.wallClock = wallClock;
     this.settleNanos = settle.toNanos();
-    this.supported =
-        FileSystems.getDefault().supportedFileAttributeViews().contains("unix");
+    this.supported = FileSystems.getDefault().supportedFileAttributeViews().contains("unix");
   }
 
   /** Reads a file's stamp, following links; null where the unix view is missing. */
@@ -60,46 +55,27 @@ final class DigestCache {
       return null;
     }
     Map<String, Object> a = Files.readAttributes(file, "unix:dev,ino,size,lastModifiedTime,ctime");
-    return new Stamp(a.get("dev"), a.get("ino"), (Long) a.get("size"),
-        nanos((FileTime) a.get("lastModifiedTime")), nanos((FileTime) a.get("ctime")));
+    return new Stamp(((Number) a.get("dev")).longValue(), ((Number) a.get("ino")).longValue(),
+        (Long) a.get("size"), nanos((FileTime) a.get("lastModifiedTime")),
+        nanos((FileTime) a.get("ctime")));
   }
 
-  /** Returns the cached hash if the file is unchanged and had settled when hashed, else null. */
-  ContentHasher.Hash lookup(Path file, Stamp stamp) {
-    if (stamp == null) {
-      return null;
+  /**
+   * Whether {@code previous}, the entry of the same file in the last snapshot, still holds: the
+   * same file read from the same place, unchanged since, and settled when it was hashed.
+   */
+  boolean reusable(Snapshot.Entry previous, Path resolved, Stamp stamp) {
+    if (stamp == null || previous == null || previous.stamp() == null
+        || !previous.resolved().equals(resolved) || !previous.stamp().equals(stamp)) {
+      return false;
     }
-    seen.add(file);
-    Cached cached = entries.get(file);
-    if (cached == null || !cached.stamp().equals(stamp)) {
-      return null;
-    }
-    long settledBefore = cached.hashedAtNanos() - settleNanos;
-    boolean settled = stamp.mtimeNanos() < settledBefore && stamp.ctimeNanos() < settledBefore;
-    return settled ? cached.hash() : null;
+    long settledBefore = previous.hashedAt() - settleNanos;
+    return stamp.mtimeNanos() < settledBefore && stamp.ctimeNanos() < settledBefore;
   }
 
-  /** The wall time to pass to {@link #store} when a hash starts. */
+  /** The wall time to remember with a hash that starts now. */
   long now() {
     return TimeUnit.MILLISECONDS.toNanos(wallClock.millis());
-  }
-
-  /** Remembers a hash taken at {@code hashedAtNanos} of a file whose stamp was read before. */
-  void store(Path file, Stamp stamp, ContentHasher.Hash hash, long hashedAtNanos) {
-    if (stamp != null) {
-      seen.add(file);
-      entries.put(file, new Cached(Objects.requireNonNull(stamp), hash, hashedAtNanos));
-    }
-  }
-
-  /** Forgets files not looked up since the last call: deleted files and old ConfigMap versions. */
-  void retainSeen() {
-    entries.keySet().retainAll(seen);
-    seen.clear();
-  }
-
-  int size() {
-    return entries.size();
   }
 
   private static long nanos(FileTime time) {

@@ -37,6 +37,7 @@ final class Reconciler {
   private final Settings settings;
   private final Scheduler scheduler;
   private final SnapshotScanner scanner;
+  private final DirtyPaths dirty;
   private final ContentPipeline pipeline;
   private final GuardedListener listener;
   private final Health health;
@@ -63,12 +64,13 @@ final class Reconciler {
    * @param awaitQuiet restarts the quiet period, for a file caught while being written
    * @param beforeResync runs before each periodic resync: the watches are checked too
    */
-  Reconciler(Settings settings, Scheduler scheduler, SnapshotScanner scanner,
+  Reconciler(Settings settings, Scheduler scheduler, SnapshotScanner scanner, DirtyPaths dirty,
       ContentPipeline pipeline, GuardedListener listener, Health health, Runnable awaitQuiet,
       Runnable beforeResync) {
     this.settings = settings;
     this.scheduler = scheduler;
     this.scanner = scanner;
+    this.dirty = dirty;
     this.pipeline = pipeline;
     this.listener = listener;
     this.health = health;
@@ -315,9 +317,18 @@ final class Reconciler {
   /** Scans; returns null (after reporting why) if there is no complete snapshot to decide on. */
   private Snapshot scan(ReloadReason trigger) {
     SnapshotScanner.Result result;
+    DirtyPaths.Drained changed = dirty.drain();
+    boolean full;
+    synchronized (lock) {
+      // a retry looks at everything: its attempt failed, maybe on a file whose event was lost
+      full = changed.everything() || !lastMissing.isEmpty() || trigger == ReloadReason.START
+          || trigger == ReloadReason.MANUAL || trigger == ReloadReason.RESYNC
+          || trigger == ReloadReason.RETRY;
+    }
     try {
-      result = scanner.scan();
+      result = full ? scanner.scan() : scanner.scan(changed.paths());
     } catch (ContentHasher.ChangedWhileHashingException e) {
+      dirty.restore(changed);
       logger.debug("{}; waiting for a quiet period", e.getMessage());
       awaitQuiet.run();
       if (trigger == ReloadReason.MANUAL || trigger == ReloadReason.START) {
@@ -327,6 +338,7 @@ final class Reconciler {
       }
       return null;
     } catch (IOException e) {
+      dirty.restore(changed);
       scanErrors.incrementAndGet();
       String problem = e.getMessage();
       boolean repeated;
@@ -345,15 +357,15 @@ final class Reconciler {
     }
     if (!result.complete()) {
       Set<Path> missing = new TreeSet<>(result.missing());
-      boolean changed;
+      boolean newlyMissing;
       synchronized (lock) {
-        changed = !missing.equals(lastMissing);
+        newlyMissing = !missing.equals(lastMissing);
         lastMissing = missing;
       }
       health.set(WatchStatus.Condition.PATH_MISSING, missing + " missing", scheduler.instant());
       health.clear(WatchStatus.Condition.SCAN_FAILING);
       missingTimer.scheduleIfIdle(() -> reconcile(ReloadReason.CHANGE), MISSING_PATH_POLL);
-      if (changed) {
+      if (newlyMissing) {
         logger.warn("{} missing, so no reload (never a half change): waiting for it to reappear",
             missing);
       }

@@ -64,6 +64,7 @@ final class ReloadEngine {
       Scheduler scheduler = settings.scheduler != null ? settings.scheduler : ownScheduler();
       GuardedListener listener = new GuardedListener(settings.listener);
       health = new Health();
+      DirtyPaths dirty = new DirtyPaths();
       SnapshotScanner scanner = new SnapshotScanner(watched, settings.recursive,
           PathChecks.matchers(settings.includes), PathChecks.matchers(settings.excludes));
       RenderStep renderStep = new RenderStep(settings.renders, renderer(),
@@ -73,10 +74,11 @@ final class ReloadEngine {
           new ContentPipeline(renderStep, settings.validators, settings.dryRun);
       debouncer = new Debouncer(scheduler, settings.debounce, settings.maxDelay,
           () -> reconciler.trigger(ReloadReason.CHANGE));
-      reconciler = new Reconciler(settings, scheduler, scanner, pipeline, listener, health,
+      reconciler = new Reconciler(settings, scheduler, scanner, dirty, pipeline, listener, health,
           debouncer::poke, () -> supervisor.check());
       supervisor = new WatchSupervisor(watched, settings.recursive, settings.backend, scheduler,
-          listener, health, debouncer::poke, () -> reconciler.trigger(ReloadReason.RESYNC));
+          listener, health, dirty, debouncer::poke,
+          () -> reconciler.trigger(ReloadReason.RESYNC));
 
       supervisor.start(); // OS watches first: a change from here on is never missed
       SnapshotScanner.Result initial = initialScan(scanner);

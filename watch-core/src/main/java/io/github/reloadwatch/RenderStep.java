@@ -136,12 +136,13 @@ final class RenderStep {
    * substituted values known to {@link Snapshot#redact(String)}.
    */
   static Snapshot effective(Snapshot scanned, Rendered rendered) {
-    Map<Path, Snapshot.Entry> entries = new LinkedHashMap<>(scanned.entries());
-    rendered.decompressedTemplates().forEach((template, text) -> entries.put(template,
-        new Snapshot.Entry(entries.get(template).resolved(), sha256(text), text.length, true)));
+    Map<Path, Snapshot.Entry> upserts = new LinkedHashMap<>();
+    rendered.decompressedTemplates().forEach((template, text) -> upserts.put(template,
+        new Snapshot.Entry(scanned.entries().get(template).resolved(), sha256(text), text.length,
+            true)));
     rendered.outputs().forEach((output, bytes) ->
-        entries.put(output, new Snapshot.Entry(output, sha256(bytes), bytes.length)));
-    return new Snapshot(entries, rendered.values());
+        upserts.put(output, new Snapshot.Entry(output, sha256(bytes), bytes.length)));
+    return scanned.with(upserts, List.of(), rendered.values());
   }
 
   private static String sha256(byte[] bytes) {

@@ -9,8 +9,12 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,13 +50,75 @@ import java.util.zip.GZIPInputStream;
 public final class Snapshot {
 
   /**
-   * One file of a snapshot: where its bytes were read from, and the digest and size of its
-   * content; {@code decompressed} when the content is the gunzipped bytes (a {@code .gz}
-   * template).
+   * One file of a snapshot: where its bytes were read from, the SHA-256 of its content and its
+   * size; {@code decompressed} when the content is the gunzipped bytes (a {@code .gz} template).
+   * For a file read from disk, also what the file looked like when it was hashed (device, inode,
+   * modification and change times, and when it was hashed, see {@link DigestCache}), so that the
+   * next scan can reuse the digest of an untouched file: the snapshot is the digest cache.
    */
-  record Entry(Path resolved, String digest, long size, boolean decompressed) {
-    Entry(Path resolved, String digest, long size) {
-      this(resolved, digest, size, false);
+  static final class Entry {
+    private final Path resolved;
+    private final byte[] digest;
+    private final long size;
+    private final boolean decompressed;
+    private final DigestCache.Stamp stamp; // null: not from disk, or not to be reused
+    private final long hashedAt;
+
+    Entry(Path resolved, byte[] digest, long size, boolean decompressed,
+        DigestCache.Stamp stamp, long hashedAt) {
+      this.resolved = resolved;
+      this.digest = digest;
+      this.size = size;
+      this.decompressed = decompressed;
+      this.stamp = stamp;
+      this.hashedAt = hashedAt;
+    }
+
+    /** An entry with a hex digest and no stamp: rendered outputs, tests. */
+    Entry(Path resolved, String hexDigest, long size, boolean decompressed) {
+      this(resolved, ContentHasher.unhex(hexDigest), size, decompressed, null, 0);
+    }
+
+    Entry(Path resolved, String hexDigest, long size) {
+      this(resolved, hexDigest, size, false);
+    }
+
+    Path resolved() {
+      return resolved;
+    }
+
+    /** The digest in lowercase hex. */
+    String digest() {
+      return ContentHasher.hex(digest);
+    }
+
+    long size() {
+      return size;
+    }
+
+    boolean decompressed() {
+      return decompressed;
+    }
+
+    DigestCache.Stamp stamp() {
+      return stamp;
+    }
+
+    long hashedAt() {
+      return hashedAt;
+    }
+
+    boolean sameContent(Entry other) {
+      return Arrays.equals(digest, other.digest) && decompressed == other.decompressed;
+    }
+
+    /** This entry's share of the snapshot digest: SHA-256 over its logical path and digest. */
+    byte[] contribution(Path logical) {
+      MessageDigest md = ContentHasher.newSha256();
+      md.update(logical.toString().getBytes(StandardCharsets.UTF_8));
+      md.update((byte) 0);
+      md.update(digest);
+      return md.digest();
     }
   }
 
@@ -61,10 +127,24 @@ public final class Snapshot {
 
   private static final Snapshot EMPTY = new Snapshot(Map.of());
 
+  /** How many earlier snapshots a snapshot remembers its changes since, for a cheap diff. */
+  private static final int MAX_ANCESTORS = 32;
+  /** Beyond this many changed paths since an ancestor, the diff looks at every path instead. */
+  private static final int MAX_CHANGED_SINCE = 4_096;
+
   private final Map<Path, Entry> entries;
-  private final Map<Path, String> digests;
+  /** The sum, modulo 2^256, of every entry's contribution: updated entry by entry. */
+  private final long[] sum;
   private final String digest;
   private final List<String> secrets;
+  /**
+   * For some snapshots this one was derived from with {@link #with}, by digest: the paths that
+   * changed since. Lets {@link #diff} look at those paths only, never keeping the older snapshots.
+   */
+  private final Map<String, Set<Path>> changedSince;
+  // the sorted views, made on first use: a cycle that only decides never sorts
+  private volatile Set<Path> sortedPaths;
+  private volatile Map<Path, String> sortedDigests;
 
   Snapshot(Map<Path, Entry> entries) {
     this(entries, Set.of());
@@ -72,16 +152,117 @@ public final class Snapshot {
 
   /** A snapshot whose rendered outputs hold {@code substituted} values, to be redacted. */
   Snapshot(Map<Path, Entry> entries, Set<String> substituted) {
+    this(Map.copyOf(entries), sumOf(entries), substituted, Map.of());
+  }
+
+  private Snapshot(Map<Path, Entry> entries, long[] sum, Set<String> substituted,
+      Map<String, Set<Path>> changedSince) {
+    this.entries = entries;
+    this.sum = sum;
+    this.changedSince = changedSince;
     this.secrets = substituted.stream()
         .filter(v -> v.length() >= MIN_REDACTED_LENGTH)
         .sorted(Comparator.comparingInt(String::length).reversed()) // longest first
         .toList();
-    Map<Path, Entry> sorted = new TreeMap<>(entries);
-    this.entries = Collections.unmodifiableMap(new LinkedHashMap<>(sorted));
-    Map<Path, String> d = new LinkedHashMap<>();
-    sorted.forEach((path, entry) -> d.put(path, entry.digest()));
-    this.digests = Collections.unmodifiableMap(d);
-    this.digest = combine(this.digests);
+    this.digest = digestOf(sum, entries.size());
+  }
+
+  /**
+   * This snapshot with some entries replaced or added and others removed: a copy of the map, and
+   * the digest updated by the changed entries only, never by all of them.
+   */
+  Snapshot with(Map<Path, Entry> upserts, Collection<Path> removals) {
+    return with(upserts, removals, Set.of());
+  }
+
+  /** Like {@link #with(Map, Collection)}, for a snapshot that also holds substituted values. */
+  Snapshot with(Map<Path, Entry> upserts, Collection<Path> removals, Set<String> substituted) {
+    if (upserts.isEmpty() && removals.isEmpty() && substituted.isEmpty()) {
+      return this;
+    }
+    Map<Path, Entry> next = new HashMap<>(entries);
+    long[] total = sum.clone();
+    for (Path path : removals) {
+      Entry old = next.remove(path);
+      if (old != null) {
+        subtract(total, old.contribution(path));
+      }
+    }
+    for (Map.Entry<Path, Entry> e : upserts.entrySet()) {
+      Entry old = next.put(e.getKey(), e.getValue());
+      if (old != null) {
+        subtract(total, old.contribution(e.getKey()));
+      }
+      add(total, e.getValue().contribution(e.getKey()));
+    }
+    Set<Path> delta = new HashSet<>(upserts.keySet());
+    delta.addAll(removals);
+    return new Snapshot(Collections.unmodifiableMap(next), total, substituted,
+        lineage(delta));
+  }
+
+  /** A child's changes since each of this snapshot's remembered ancestors, and since this one. */
+  private Map<String, Set<Path>> lineage(Set<Path> delta) {
+    Map<String, Set<Path>> result = new HashMap<>();
+    if (delta.size() <= MAX_CHANGED_SINCE) {
+      result.put(digest, Set.copyOf(delta));
+      changedSince.forEach((ancestor, paths) -> {
+        if (result.size() < MAX_ANCESTORS && paths.size() + delta.size() <= MAX_CHANGED_SINCE) {
+          Set<Path> union = new HashSet<>(paths);
+          union.addAll(delta);
+          result.put(ancestor, Set.copyOf(union));
+        }
+      });
+    }
+    return Map.copyOf(result);
+  }
+
+  private static long[] sumOf(Map<Path, Entry> entries) {
+    long[] total = new long[4];
+    entries.forEach((path, entry) -> add(total, entry.contribution(path)));
+    return total;
+  }
+
+  /** Adds a 256-bit big-endian value to a sum of four 64-bit words, most significant first. */
+  private static void add(long[] total, byte[] value) {
+    long carry = 0;
+    for (int word = 3; word >= 0; word--) {
+      long v = word(value, word);
+      long s = total[word] + v + carry;
+      carry = Long.compareUnsigned(s, total[word]) < 0 || (carry == 1 && s == total[word]) ? 1 : 0;
+      total[word] = s;
+    }
+  }
+
+  private static void subtract(long[] total, byte[] value) {
+    long borrow = 0;
+    for (int word = 3; word >= 0; word--) {
+      long v = word(value, word);
+      long d = total[word] - v - borrow;
+      borrow = Long.compareUnsigned(total[word], v) < 0
+          || (borrow == 1 && total[word] == v) ? 1 : 0;
+      total[word] = d;
+    }
+  }
+
+  private static long word(byte[] value, int word) {
+    long v = 0;
+    for (int i = 0; i < 8; i++) {
+      v = (v << 8) | (value[word * 8 + i] & 0xff);
+    }
+    return v;
+  }
+
+  /** The snapshot digest: SHA-256 over the sum of the contributions and their count. */
+  private static String digestOf(long[] sum, int count) {
+    MessageDigest md = ContentHasher.newSha256();
+    for (long word : sum) {
+      for (int shift = 56; shift >= 0; shift -= 8) {
+        md.update((byte) (word >>> shift));
+      }
+    }
+    md.update(Integer.toString(count).getBytes(StandardCharsets.US_ASCII));
+    return ContentHasher.hex(md.digest());
   }
 
   /**
@@ -100,7 +281,17 @@ public final class Snapshot {
    * @return the paths; never null
    */
   public Set<Path> paths() {
-    return digests.keySet();
+    Set<Path> paths = sortedPaths;
+    if (paths == null) {
+      paths = Collections.unmodifiableSet(new TreeSet<>(entries.keySet()));
+      sortedPaths = paths;
+    }
+    return paths;
+  }
+
+  /** Whether a logical path is part of this snapshot; no sorting. */
+  boolean contains(Path logical) {
+    return entries.containsKey(logical);
   }
 
   /**
@@ -109,6 +300,15 @@ public final class Snapshot {
    * @return an unmodifiable map; never null
    */
   public Map<Path, String> digests() {
+    Map<Path, String> digests = sortedDigests;
+    if (digests == null) {
+      Map<Path, String> d = new LinkedHashMap<>();
+      for (Path path : paths()) {
+        d.put(path, entries.get(path).digest());
+      }
+      digests = Collections.unmodifiableMap(d);
+      sortedDigests = digests;
+    }
     return digests;
   }
 
@@ -220,23 +420,63 @@ public final class Snapshot {
 
   /**
    * Returns the logical files that differ from {@code before} to {@code after}, sorted by path.
+   * Looks every path up once, and sorts only the changes.
    */
   static List<FileChange> diff(Snapshot before, Snapshot after) {
-    Set<Path> all = new TreeSet<>(before.paths());
-    all.addAll(after.paths());
+    if (before.digest.equals(after.digest)) {
+      return List.of();
+    }
+    Set<Path> candidates = before.changedUntil(after);
     List<FileChange> changes = new ArrayList<>();
-    for (Path path : all) {
-      String was = before.digests().get(path);
-      String is = after.digests().get(path);
-      if (was == null) {
-        changes.add(new FileChange(path, FileChange.Kind.ADDED));
-      } else if (is == null) {
-        changes.add(new FileChange(path, FileChange.Kind.REMOVED));
-      } else if (!was.equals(is)) {
-        changes.add(new FileChange(path, FileChange.Kind.MODIFIED));
+    if (candidates != null) {
+      for (Path path : candidates) {
+        classify(path, before.entries.get(path), after.entries.get(path), changes);
+      }
+    } else {
+      after.entries.forEach((path, is) -> classify(path, before.entries.get(path), is, changes));
+      for (Path path : before.entries.keySet()) {
+        if (!after.entries.containsKey(path)) {
+          changes.add(new FileChange(path, FileChange.Kind.REMOVED));
+        }
       }
     }
+    changes.sort(Comparator.comparing(FileChange::path));
     return changes;
+  }
+
+  private static void classify(Path path, Entry was, Entry is, List<FileChange> out) {
+    if (was == null && is != null) {
+      out.add(new FileChange(path, FileChange.Kind.ADDED));
+    } else if (was != null && is == null) {
+      out.add(new FileChange(path, FileChange.Kind.REMOVED));
+    } else if (was != null && !was.sameContent(is)) {
+      out.add(new FileChange(path, FileChange.Kind.MODIFIED));
+    }
+  }
+
+  /**
+   * The paths that may differ between this snapshot and {@code other}, known from their common
+   * lineage (one derived from the other, or both from a common ancestor); null if they share none
+   * that is remembered, and every path must be compared.
+   */
+  private Set<Path> changedUntil(Snapshot other) {
+    Set<Path> direct = other.changedSince.get(digest);
+    if (direct != null) {
+      return direct;
+    }
+    Set<Path> reverse = changedSince.get(other.digest);
+    if (reverse != null) {
+      return reverse;
+    }
+    for (Map.Entry<String, Set<Path>> mine : changedSince.entrySet()) {
+      Set<Path> theirs = other.changedSince.get(mine.getKey());
+      if (theirs != null) {
+        Set<Path> union = new HashSet<>(mine.getValue());
+        union.addAll(theirs);
+        return union;
+      }
+    }
+    return null;
   }
 
   /**
@@ -247,7 +487,7 @@ public final class Snapshot {
     return path.toAbsolutePath().normalize();
   }
 
-  /** Where the bytes of a logical path were read from; package-private for tests and hashing. */
+  /** Every entry by logical path, unsorted; package-private for the scanner and tests. */
   Map<Path, Entry> entries() {
     return entries;
   }
@@ -265,18 +505,6 @@ public final class Snapshot {
   @Override
   public String toString() {
     return "Snapshot{files=" + entries.size() + ", digest=" + shortDigest() + "}";
-  }
-
-  private static String combine(Map<Path, String> digests) {
-    MessageDigest md = ContentHasher.newSha256();
-    digests.forEach(
-        (path, d) -> {
-          md.update(path.toString().getBytes(StandardCharsets.UTF_8));
-          md.update((byte) 0);
-          md.update(d.getBytes(StandardCharsets.US_ASCII));
-          md.update((byte) '\n');
-        });
-    return ContentHasher.hex(md.digest());
   }
 
   /** Hashes while reading and fails at end of stream if the digest differs. */

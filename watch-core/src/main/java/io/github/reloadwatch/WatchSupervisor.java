@@ -45,6 +45,7 @@ final class WatchSupervisor implements WatchBackend.Callback {
   private final WatchBackend.Factory factory;
   private final GuardedListener listener;
   private final Health health;
+  private final DirtyPaths dirty;
   private final Scheduler scheduler;
   private final Runnable poke;
   private final Runnable rescan;
@@ -73,13 +74,14 @@ final class WatchSupervisor implements WatchBackend.Callback {
    * @param rescan scans now, for the polling fallback
    */
   WatchSupervisor(List<WatchedPath> watched, boolean recursive, WatchBackend.Factory factory,
-      Scheduler scheduler, GuardedListener listener, Health health, Runnable poke,
-      Runnable rescan) {
+      Scheduler scheduler, GuardedListener listener, Health health, DirtyPaths dirty,
+      Runnable poke, Runnable rescan) {
     this.watched = List.copyOf(watched);
     this.recursive = recursive;
     this.factory = factory;
     this.listener = listener;
     this.health = health;
+    this.dirty = dirty;
     this.scheduler = scheduler;
     this.poke = poke;
     this.rescan = rescan;
@@ -201,6 +203,7 @@ final class WatchSupervisor implements WatchBackend.Callback {
     }
     registered = Map.copyOf(now);
     if (!initial) {
+      dirty.markEverything(); // events may have been lost while the watches were not there
       poke.run(); // registered again: scan for what changed while the watches were not there
     }
   }
@@ -236,13 +239,17 @@ final class WatchSupervisor implements WatchBackend.Callback {
     if (path != null) {
       if (watchDirs.contains(path)) {
         lost = true; // a watched directory itself was created, deleted or moved
+        dirty.markEverything();
         checkSoon();
       } else if (path.getParent() != null && sentinelDirs.contains(path.getParent())) {
         return; // a sibling of a watched directory: none of our business
+      } else {
+        dirty.add(path);
       }
     }
     events.incrementAndGet();
     if (overflow) {
+      dirty.markEverything();
       errors.incrementAndGet();
       logger.debug("event overflow: the OS dropped events; rescanning everything");
     } else {
@@ -259,6 +266,7 @@ final class WatchSupervisor implements WatchBackend.Callback {
       return;
     }
     lost = true;
+    dirty.markEverything();
     logger.debug("watch error; checking the watched directories", error);
     listener.onWatchError(error);
     checkSoon();

@@ -7,6 +7,7 @@ import static java.nio.file.StandardWatchEventKinds.ENTRY_MODIFY;
 import io.github.reloadwatch.ReloadWatcher;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -19,10 +20,13 @@ import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.StringJoiner;
+import java.util.stream.Stream;
 
 /**
  * The programs the harness runs in fresh JVMs, so CPU, memory and start-up are measured without
@@ -90,6 +94,27 @@ final class Child {
     return service;
   }
 
+  /** SHA-256 of every file, streamed: the floor of what a content-aware start must cost. */
+  private static void hashEveryFile(Path root) throws IOException {
+    MessageDigest md;
+    try {
+      md = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IOException(e);
+    }
+    byte[] buffer = new byte[8192];
+    try (Stream<Path> files = Files.walk(root)) {
+      for (Path file : files.filter(Files::isRegularFile).toList()) {
+        try (InputStream in = Files.newInputStream(file)) {
+          for (int n; (n = in.read(buffer)) > 0; ) {
+            md.update(buffer, 0, n);
+          }
+        }
+        md.digest();
+      }
+    }
+  }
+
   private static void scaleJdk(Path root, int reps, BufferedReader in) throws Exception {
     long t0 = System.nanoTime();
     WatchService service = registerTree(root);
@@ -99,6 +124,9 @@ final class Child {
     WatchService again = registerTree(root);
     long warm = System.nanoTime() - t1;
     again.close();
+    long h0 = System.nanoTime();
+    hashEveryFile(root);
+    long hash = System.nanoTime() - h0;
     EventLog log = new EventLog();
     Thread thread = new Thread(() -> {
       try {
@@ -126,7 +154,7 @@ final class Child {
       reaction.add(Long.toString(seen < 0 ? -1 : seen - start));
       Harness.pause(Duration.ofMillis(20));
     }
-    System.out.println("RESULT warm=" + warm + " reaction=" + reaction);
+    System.out.println("RESULT warm=" + warm + " hash=" + hash + " reaction=" + reaction);
     System.out.flush();
     service.close();
   }

@@ -132,7 +132,7 @@ public final class Snapshot {
   /** Beyond this many changed paths since an ancestor, the diff looks at every path instead. */
   private static final int MAX_CHANGED_SINCE = 4_096;
 
-  private final Map<Path, Entry> entries;
+  private final EntryMap entries;
   /** The sum, modulo 2^256, of every entry's contribution: updated entry by entry. */
   private final long[] sum;
   private final String digest;
@@ -152,10 +152,10 @@ public final class Snapshot {
 
   /** A snapshot whose rendered outputs hold {@code substituted} values, to be redacted. */
   Snapshot(Map<Path, Entry> entries, Set<String> substituted) {
-    this(Map.copyOf(entries), sumOf(entries), substituted, Map.of());
+    this(EntryMap.of(entries), sumOf(entries), substituted, Map.of());
   }
 
-  private Snapshot(Map<Path, Entry> entries, long[] sum, Set<String> substituted,
+  private Snapshot(EntryMap entries, long[] sum, Set<String> substituted,
       Map<String, Set<Path>> changedSince) {
     this.entries = entries;
     this.sum = sum;
@@ -180,16 +180,15 @@ public final class Snapshot {
     if (upserts.isEmpty() && removals.isEmpty() && substituted.isEmpty()) {
       return this;
     }
-    Map<Path, Entry> next = new HashMap<>(entries);
     long[] total = sum.clone();
     for (Path path : removals) {
-      Entry old = next.remove(path);
-      if (old != null) {
+      Entry old = entries.get(path);
+      if (old != null && !upserts.containsKey(path)) {
         subtract(total, old.contribution(path));
       }
     }
     for (Map.Entry<Path, Entry> e : upserts.entrySet()) {
-      Entry old = next.put(e.getKey(), e.getValue());
+      Entry old = entries.get(e.getKey());
       if (old != null) {
         subtract(total, old.contribution(e.getKey()));
       }
@@ -197,8 +196,8 @@ public final class Snapshot {
     }
     Set<Path> delta = new HashSet<>(upserts.keySet());
     delta.addAll(removals);
-    return new Snapshot(Collections.unmodifiableMap(next), total, substituted,
-        lineage(delta));
+    List<Path> removed = removals.stream().filter(p -> !upserts.containsKey(p)).toList();
+    return new Snapshot(entries.with(upserts, removed), total, substituted, lineage(delta));
   }
 
   /** A child's changes since each of this snapshot's remembered ancestors, and since this one. */

@@ -72,6 +72,8 @@ final class SnapshotScanner {
   private Snapshot last;
   /** The logical files of {@link #last} directly in each directory of a plain directory path. */
   private Map<Path, Set<Path>> filesByDir = new HashMap<>();
+  /** The watched paths that were Kubernetes volumes (or single files) at the last full scan. */
+  private Set<WatchedPath> wholes = Set.of();
 
   SnapshotScanner(
       List<WatchedPath> paths,
@@ -129,6 +131,13 @@ final class SnapshotScanner {
     if (missing.isEmpty()) {
       last = snapshot;
       filesByDir = byDir;
+      Set<WatchedPath> notPlain = new HashSet<>();
+      for (WatchedPath watched : paths) {
+        if (!plainDirectory(watched)) {
+          notPlain.add(watched);
+        }
+      }
+      wholes = Set.copyOf(notPlain);
     } else {
       last = null; // an incomplete scan is no base for the next one
     }
@@ -180,7 +189,8 @@ final class SnapshotScanner {
     if (mine.isEmpty()) {
       return true;
     }
-    if (!plainDirectory(watched)) {
+    // a volume, a single file, or kubelet's machinery appearing: read the whole path again
+    if (wholes.contains(watched) || mine.stream().anyMatch(SnapshotScanner::kubeletName)) {
       return rescanWhole(watched, upserts, removals);
     }
     for (Path path : mine) {
@@ -319,7 +329,7 @@ final class SnapshotScanner {
    * per volume.
    */
   private boolean volumesStillPinned() throws IOException {
-    for (WatchedPath watched : paths) {
+    for (WatchedPath watched : wholes) {
       Path dir = watched.directory() ? watched.path() : watched.watchDir();
       Optional<ConfigMapLayout> layout = ConfigMapLayout.pin(dir);
       if (layout.isPresent()) {
@@ -335,6 +345,12 @@ final class SnapshotScanner {
       }
     }
     return true;
+  }
+
+  /** {@code ..data}, {@code ..data_tmp}, {@code ..2026_11_25_...}: kubelet's machinery. */
+  private static boolean kubeletName(Path path) {
+    Path name = path.getFileName();
+    return name != null && name.toString().startsWith("..");
   }
 
   /** A watched directory that is not a Kubernetes volume: incremental by directory. */

@@ -1,22 +1,23 @@
 package io.github.reloadwatch;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Calls the user's {@link ReloadListener} so that an exception it throws is logged and otherwise
- * ignored: a listener can never stop the watcher.
+ * Calls the user's {@link ReloadListener}s in order, so that an exception one throws is logged and
+ * otherwise ignored: a listener can never stop the watcher, nor keep the others from hearing.
  */
 final class GuardedListener implements ReloadListener {
 
   private static final Logger logger = LoggerFactory.getLogger(ReloadWatcher.class);
 
-  private final ReloadListener delegate;
+  private final List<ReloadListener> delegates;
 
-  GuardedListener(ReloadListener delegate) {
-    this.delegate = delegate;
+  GuardedListener(List<ReloadListener> delegates) {
+    this.delegates = List.copyOf(delegates);
   }
 
   @Override
@@ -55,10 +56,12 @@ final class GuardedListener implements ReloadListener {
   }
 
   private void call(Consumer<ReloadListener> method) {
-    try {
-      method.accept(delegate);
-    } catch (RuntimeException e) {
-      logger.warn("ReloadListener {} threw; ignored", delegate, e);
+    for (ReloadListener delegate : delegates) {
+      try {
+        method.accept(delegate);
+      } catch (RuntimeException e) {
+        logger.warn("ReloadListener {} threw; ignored", delegate, e);
+      }
     }
   }
 }

@@ -62,7 +62,7 @@ final class ReloadEngine {
       PathChecks.checkOutputs(settings);
       PathChecks.warnIfNamesMayBeMangled(settings);
       Scheduler scheduler = settings.scheduler != null ? settings.scheduler : ownScheduler();
-      GuardedListener listener = new GuardedListener(settings.listener);
+      GuardedListener listener = new GuardedListener(settings.listeners);
       health = new Health();
       DirtyPaths dirty = new DirtyPaths();
       SnapshotScanner scanner = new SnapshotScanner(watched, settings.recursive,

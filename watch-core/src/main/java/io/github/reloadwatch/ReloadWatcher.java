@@ -311,15 +311,30 @@ public final class ReloadWatcher implements AutoCloseable {
     }
 
     /**
-     * Sets the listener that observes decisions and outcomes. Defaults to one that does nothing.
+     * Adds a listener that observes decisions and outcomes, such as metrics (watch-micrometer,
+     * watch-prometheus) and a listener of your own: each is called in the order added, and an
+     * exception one throws is logged and never reaches the others. None by default.
+     *
+     * @param listener the listener
+     * @return this builder
+     * @throws NullPointerException if {@code listener} is null
+     */
+    public Builder addListener(ReloadListener listener) {
+      s.listeners = Settings.append(s.listeners,
+          Objects.requireNonNull(listener, "listener cannot be null"));
+      return this;
+    }
+
+    /**
+     * Adds a listener; the same as {@link #addListener(ReloadListener)}, under the first name this
+     * option had.
      *
      * @param listener the listener
      * @return this builder
      * @throws NullPointerException if {@code listener} is null
      */
     public Builder listener(ReloadListener listener) {
-      s.listener = Objects.requireNonNull(listener, "listener cannot be null");
-      return this;
+      return addListener(listener);
     }
 
     /**

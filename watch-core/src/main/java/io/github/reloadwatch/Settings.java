@@ -30,7 +30,8 @@ final class Settings implements Cloneable {
   List<ReloadAction> actions = List.of();
   /** Independent targets, each with its own decision and retries. */
   List<TargetSpec> targets = List.of();
-  ReloadListener listener = new ReloadListener() {};
+  /** Called in this order; each one's exception is logged and ignored. */
+  List<ReloadListener> listeners = List.of();
   boolean reloadOnStart;
   Duration resyncInterval = ReloadWatcher.DEFAULT_RESYNC_INTERVAL;
   RetryPolicy retry = RetryPolicy.defaults();

@@ -4,18 +4,29 @@ import io.github.reloadwatch.ReloadEvent;
 import io.github.reloadwatch.ReloadListener;
 import io.github.reloadwatch.ReloadRejectedException;
 import io.github.reloadwatch.Snapshot;
+import io.github.reloadwatch.WatchStatus;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.core.metrics.Info;
+import io.prometheus.metrics.instrumentation.jvm.JvmMemoryMetrics;
+import io.prometheus.metrics.instrumentation.jvm.ProcessMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Turns watcher outcomes into Prometheus metrics with the names existing alerts use (the Thanos
- * reloader's {@code reloader_*}), plus reloadwatch's own. Thread-safe.
+ * reloader's {@code reloader_*}), plus reloadwatch's own: {@code reloadwatch_problem{condition}}
+ * (1 while a {@link WatchStatus.Condition} holds), {@code reloadwatch_sidecar_build_info}, and the
+ * Prometheus Java client's process and JVM metrics ({@code process_*}, {@code jvm_*}).
+ * Thread-safe.
  */
-public final class SidecarMetrics implements ReloadListener {
+final class SidecarMetrics implements ReloadListener {
 
   private final PrometheusRegistry registry = new PrometheusRegistry();
   private final Clock clock;
@@ -35,8 +46,9 @@ public final class SidecarMetrics implements ReloadListener {
    *
    * @param watchedPaths how many paths are watched, for {@code reloader_watches}
    * @param clock the clock for the last success timestamp
+   * @param status the watcher's status when it runs, else null; read at every scrape
    */
-  public SidecarMetrics(int watchedPaths, Clock clock) {
+  SidecarMetrics(int watchedPaths, Clock clock, Supplier<WatchStatus> status) {
     this.clock = clock;
     reloads = Counter.builder().name("reloader_reloads_total")
         .help("Reload attempts, successful or not").register(registry);
@@ -60,16 +72,33 @@ public final class SidecarMetrics implements ReloadListener {
         .help("How long successful reloads took")
         .classicUpperBounds(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
         .register(registry);
+    GaugeWithCallback.builder().name("reloadwatch_problem")
+        .help("1 while the condition keeps the watcher from its job (see /healthz), else 0")
+        .labelNames("condition")
+        .callback(callback -> {
+          WatchStatus current = status.get();
+          Set<WatchStatus.Condition> holding = EnumSet.noneOf(WatchStatus.Condition.class);
+          if (current != null) {
+            current.problems().forEach(p -> holding.add(p.condition()));
+          }
+          for (WatchStatus.Condition c : WatchStatus.Condition.values()) {
+            callback.call(holding.contains(c) ? 1 : 0, c.name());
+          }
+        })
+        .register(registry);
+    Info.builder().name("reloadwatch_sidecar_build_info")
+        .help("The sidecar's version and Java runtime, always 1")
+        .labelNames("version", "java_version")
+        .register(registry)
+        .setLabelValues(Conversions.Version.version(), Runtime.version().toString());
+    ProcessMetrics.builder().register(registry); // process_*, as the Go peers export
+    JvmMemoryMetrics.builder().register(registry); // heap and non-heap, for the memory limit
     watches.set(watchedPaths);
-    lastSuccessful.set(1); // nothing has failed yet; the initial content is taken as applied
+    lastSuccessful.set(1); // nothing has failed yet
   }
 
-  /**
-   * Returns the registry to expose.
-   *
-   * @return the registry holding every metric
-   */
-  public PrometheusRegistry registry() {
+  /** Returns the registry to expose, holding every metric of the sidecar. */
+  PrometheusRegistry registry() {
     return registry;
   }
 

@@ -2,7 +2,6 @@ package io.github.reloadwatch.sidecar;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.github.reloadwatch.ReloadWatcher;
 import io.github.reloadwatch.WatchStatus;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -10,18 +9,35 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
- * Serves {@code /healthz} (the watcher is running), {@code /readyz} (the initial snapshot is
- * taken) and {@code /metrics} (Prometheus text format) on one small HTTP server.
+ * Serves {@code /healthz}, {@code /readyz} (see {@link HealthCheck}) and the metrics (Prometheus
+ * text format) on the JDK's HTTP server, hardened for a port every pod can reach: {@value
+ * #THREADS} handler threads, and a request must arrive within {@value #MAX_REQUEST_SECONDS} s or
+ * its connection is closed, so a peer that opens connections and sends nothing (or half a
+ * request) cannot hang the probes and get the sidecar killed by its own liveness probe.
  */
-public final class StatusServer implements AutoCloseable {
+final class StatusServer implements AutoCloseable {
+
+  static final int THREADS = 4;
+  static final int MAX_REQUEST_SECONDS = 2;
 
   private final HttpServer server;
   private final ExecutorService executor;
+
+  /** What the probes look at; written by the run loop, read by the handler threads. */
+  static final class State {
+    volatile Supplier<WatchStatus> watcher = () -> null;
+    volatile List<Path> waitingFor = List.of();
+  }
 
   private StatusServer(HttpServer server, ExecutorService executor) {
     this.server = server;
@@ -29,67 +45,73 @@ public final class StatusServer implements AutoCloseable {
   }
 
   /**
-   * Starts the server.
-   *
-   * @param address where to listen
-   * @param watcher supplies the watcher once it exists (null before)
-   * @param registry the metrics to expose
-   * @return the running server
-   * @throws IOException if the address cannot be bound
+   * Bounds the JDK server's request reads. Read once, when the JDK's server configuration first
+   * loads, so the sidecar calls this before anything creates an HTTP server; an explicit {@code
+   * -Dsun.net.httpserver.*} setting wins.
    */
-  public static StatusServer start(
-      InetSocketAddress address, Supplier<ReloadWatcher> watcher, PrometheusRegistry registry)
-      throws IOException {
+  static void boundRequestTimes() {
+    setIfAbsent("sun.net.httpserver.maxReqTime", Integer.toString(MAX_REQUEST_SECONDS));
+    setIfAbsent("sun.net.httpserver.maxRspTime", "10");
+  }
+
+  private static void setIfAbsent(String property, String value) {
+    if (System.getProperty(property) == null) {
+      System.setProperty(property, value);
+    }
+  }
+
+  static StatusServer start(InetSocketAddress address, String metricsPath, State state,
+      PrometheusRegistry registry, Clock clock, Duration unhealthyAfter) throws IOException {
+    boundRequestTimes();
     HttpServer server;
     try {
-      server = HttpServer.create(address, 16);
+      server = HttpServer.create(address, 64);
     } catch (IOException e) {
       throw new IOException("cannot listen on " + address + " (" + e.getMessage()
           + "): choose another --listen-address", e);
     }
-    ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "reloadwatch-status");
+    AtomicInteger n = new AtomicInteger();
+    ExecutorService executor = Executors.newFixedThreadPool(THREADS, r -> {
+      Thread t = new Thread(r, "reloadwatch-status-" + n.incrementAndGet());
       t.setDaemon(true);
       return t;
     });
     PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
-    server.createContext("/healthz", exchange -> {
-      ReloadWatcher w = watcher.get();
-      boolean alive = w != null && w.status().state() == WatchStatus.State.RUNNING;
-      reply(exchange, alive ? 200 : 503, alive ? "ok\n" : "not watching\n", "text/plain");
-    });
-    server.createContext("/readyz", exchange -> {
-      ReloadWatcher w = watcher.get();
-      boolean ready = w != null && w.status().state() == WatchStatus.State.RUNNING
-          && w.status().currentDigest().isPresent();
-      reply(exchange, ready ? 200 : 503, ready ? "ready\n" : "starting\n", "text/plain");
-    });
-    server.createContext("/metrics", exchange -> {
+    server.createContext("/healthz", exchange -> reply(exchange, HealthCheck.liveness(
+        state.watcher.get(), state.waitingFor, clock.instant(), unhealthyAfter)));
+    server.createContext("/readyz", exchange -> reply(exchange,
+        HealthCheck.readiness(state.watcher.get(), state.waitingFor)));
+    server.createContext(metricsPath, exchange -> {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       writer.write(out, registry.scrape());
-      reply(exchange, 200, out.toString(StandardCharsets.UTF_8), writer.getContentType());
+      reply(exchange, 200, out.toByteArray(), writer.getContentType());
     });
     server.setExecutor(executor);
     server.start();
     return new StatusServer(server, executor);
   }
 
-  /**
-   * Returns the bound port.
-   *
-   * @return the port
-   */
-  public int port() {
+  /** Returns the bound port. */
+  int port() {
     return server.getAddress().getPort();
   }
 
-  private static void reply(HttpExchange exchange, int status, String body, String type)
+  private static void reply(HttpExchange exchange, HealthCheck.Verdict verdict) throws IOException {
+    reply(exchange, verdict.status(), verdict.body().getBytes(StandardCharsets.UTF_8),
+        "text/plain; charset=utf-8");
+  }
+
+  private static void reply(HttpExchange exchange, int status, byte[] body, String type)
       throws IOException {
     try (exchange) {
-      byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+      exchange.getRequestBody().close();
       exchange.getResponseHeaders().set("Content-Type", type);
-      exchange.sendResponseHeaders(status, bytes.length);
-      exchange.getResponseBody().write(bytes);
+      if (exchange.getRequestMethod().equals("HEAD")) {
+        exchange.sendResponseHeaders(status, -1);
+        return;
+      }
+      exchange.sendResponseHeaders(status, body.length);
+      exchange.getResponseBody().write(body);
     }
   }
 

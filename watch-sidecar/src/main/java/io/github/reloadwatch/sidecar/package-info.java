@@ -1,10 +1,14 @@
 /**
- * The reloadwatch sidecar ({@code java -jar reloadwatch-sidecar.jar}): {@link
- * io.github.reloadwatch.sidecar.Sidecar} parses the command line (picocli, every option also from
- * {@code RELOADWATCH_<OPTION>}) and runs a {@link io.github.reloadwatch.ReloadWatcher}; {@code
- * StatusServer} serves {@code /healthz}, {@code /readyz} and {@code /metrics}; {@code
- * SidecarMetrics} keeps the Thanos-reloader-compatible metrics; {@code logging.SidecarLogging} is
- * the SLF4J provider behind {@code --log-format text|json}.
+ * The reloadwatch sidecar ({@code java -jar reloadwatch-sidecar.jar}); {@link
+ * io.github.reloadwatch.sidecar.Sidecar} is the entry point. Inside, one concern per file: {@code
+ * SidecarOptions} (reloadwatch's options, configmap-reload's as aliases, every option also from
+ * {@code RELOADWATCH_<OPTION>}), {@code Conversions} (values, redaction), {@code OptionChecks}
+ * (combinations, exit 2), the peers' front ends {@code WeaveworksWatchArgs} and {@code
+ * PrometheusConfigReloaderArgs}, {@code Targets} (each reload target built in one place, under
+ * one name), {@code WatcherAssembly} (the {@link io.github.reloadwatch.ReloadWatcher}), {@code
+ * SidecarRun} (start-up, waiting, SIGTERM), {@code StatusServer} and {@code HealthCheck} (probes),
+ * {@code SidecarMetrics} and {@code ConfigmapReloadMetrics} (the peers' metric names next to
+ * reloadwatch's), and {@code logging.SidecarLogConfigurator} (logback: text, logfmt or JSON).
  *
  * @since 0.1.0
  */

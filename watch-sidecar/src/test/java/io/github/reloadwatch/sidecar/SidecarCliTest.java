@@ -8,91 +8,220 @@ import java.io.StringWriter;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
-/** Argument parsing, in process: no watcher is started. */
+/** Argument parsing and checking, in process: nothing is started. */
 class SidecarCliTest {
 
-  private static Sidecar parse(String... args) {
-    Sidecar sidecar = new Sidecar();
-    new CommandLine(sidecar).parseArgs(args);
-    return sidecar;
+  private final StringWriter err = new StringWriter();
+
+  private static SidecarOptions parse(String... args) {
+    SidecarOptions o = Sidecar.FrontEnd.of(args).parse(args, new PrintWriter(new StringWriter()));
+    OptionChecks.check(o);
+    return o;
+  }
+
+  /** Runs the sidecar in process; only for arguments that fail before anything starts. */
+  private int exitCode(String... args) {
+    err.getBuffer().setLength(0);
+    return Sidecar.run(args, new PrintWriter(new StringWriter()), new PrintWriter(err));
   }
 
   @Test
-  void weaveworksWatchForm_takesTheCommandAfterTheSeparator() {
-    Sidecar s = parse("--watch", "/etc/prometheus", "--", "curl", "-X", "POST",
+  void nativeForm_takesTheCommandAfterTheSeparator() {
+    SidecarOptions s = parse("--watch", "/etc/prometheus", "--", "curl", "-X", "POST",
         "http://localhost:9090/-/reload");
+    assertThat(s.frontEnd).isEqualTo("reloadwatch");
     assertThat(s.watch).containsExactly(Path.of("/etc/prometheus"));
     assertThat(s.command).containsExactly("curl", "-X", "POST", "http://localhost:9090/-/reload");
-    assertThat(s.actions()).singleElement().asString().contains("program=curl");
+  }
+
+  @Test
+  void command_withoutSeparator_isRefusedNamingOnlyTheProgram() {
+    assertThat(exitCode("--watch", "/tmp", "curl", "-H", "Authorization: Bearer s3cr3t", "x"))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("a command to run goes after --").doesNotContain("s3cr3t");
   }
 
   @Test
   void presetsAndDurations() {
-    Sidecar s = parse("--watch", "/a,/b", "--prometheus", "http://localhost:9090",
+    SidecarOptions s = parse("--watch", "/a,/b", "--prometheus", "http://localhost:9090",
         "--alertmanager", "http://localhost:9093", "--verify", "--debounce", "100ms",
-        "--max-delay", "2m", "--resync-interval", "0");
+        "--max-delay", "1m30s", "--resync-interval", "0");
     assertThat(s.watch).hasSize(2);
     assertThat(s.prometheus).isEqualTo(URI.create("http://localhost:9090"));
     assertThat(s.debounce).isEqualTo(Duration.ofMillis(100));
-    assertThat(s.maxDelay).isEqualTo(Duration.ofMinutes(2));
+    assertThat(s.maxDelay).isEqualTo(Duration.ofSeconds(90));
     assertThat(s.resyncInterval).isZero();
-    assertThat(s.actions()).hasSize(2)
-        .allSatisfy(a -> assertThat(a.toString()).contains("verify"));
+  }
+
+  @Test
+  void durations_goStyle() {
+    assertThat(Conversions.duration("1m30s")).isEqualTo(Duration.ofSeconds(90));
+    assertThat(Conversions.duration("1h2m3s")).isEqualTo(Duration.ofSeconds(3723));
+    assertThat(Conversions.duration("1.5s")).isEqualTo(Duration.ofMillis(1500));
+    assertThat(Conversions.duration("250ms")).isEqualTo(Duration.ofMillis(250));
+    assertThat(Conversions.duration("7")).isEqualTo(Duration.ofSeconds(7));
+    assertThat(Conversions.duration("PT5S")).isEqualTo(Duration.ofSeconds(5));
   }
 
   @Test
   void defaults() {
-    Sidecar s = parse("--watch", "/etc/x", "--url", "http://localhost:1/r");
+    SidecarOptions s = parse("--watch", "/etc/x", "--url", "http://localhost:1/r");
     assertThat(s.debounce).isEqualTo(Duration.ofMillis(250));
-    assertThat(s.maxDelay).isEqualTo(Duration.ofSeconds(5));
+    assertThat(s.effectiveMaxDelay()).isEqualTo(Duration.ofSeconds(5));
     assertThat(s.listenAddress).isEqualTo(":9533");
-    assertThat(Sidecar.parseListen(":9533").getPort()).isEqualTo(9533);
+    assertThat(s.reloadOnStart).as("reload at start, #14 item 7").isTrue();
+    assertThat(s.closeTimeout).isEqualTo(Duration.ofSeconds(2));
+    assertThat(s.unhealthyAfter).isEqualTo(Duration.ofSeconds(60));
+    assertThat(Conversions.listenAddress(":9533").getPort()).isEqualTo(9533);
   }
 
   @Test
-  void badOption_exitsWithTwoAndNamesIt() {
-    StringWriter err = new StringWriter();
-    int code = Sidecar.commandLine().setErr(new PrintWriter(err))
-        .execute("--watch", "/tmp", "--debounce", "soon");
-    assertThat(code).isEqualTo(2);
-    assertThat(err.toString()).contains("--debounce").contains("'soon' is not a duration");
+  void reloadOnStart_canBeTurnedOff() {
+    assertThat(parse("--watch", "/x", "--url", "http://h/r", "--reload-on-start=false")
+        .reloadOnStart).isFalse();
+    assertThat(parse("--watch", "/x", "--url", "http://h/r", "--reload-on-start")
+        .reloadOnStart).isTrue();
+  }
 
-    err.getBuffer().setLength(0);
-    code = Sidecar.commandLine().setErr(new PrintWriter(err)).execute("--frobnicate");
-    assertThat(code).isEqualTo(2);
-    assertThat(err.toString()).contains("Unknown option: '--frobnicate'").contains("Usage:");
+  @Test
+  void maxDelay_defaultFollowsALongDebounce_butAnExplicitOneBelowItIsRefused() {
+    assertThat(parse("--watch", "/x", "--url", "http://h/r", "--debounce", "10s")
+        .effectiveMaxDelay()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(exitCode("--watch", "/x", "--url", "http://h/r", "--debounce", "2s",
+        "--max-delay", "1s")).isEqualTo(2);
+    assertThat(err.toString()).contains("--max-delay (1s) must not be less than --debounce (2s)")
+        .contains("Usage:");
+  }
+
+  @Test
+  void badValues_exitTwoNamingTheOption() {
+    String[][] cases = {
+        {"--debounce", "soon", "--debounce"},
+        {"--listen-address", ":99999", "--listen-address"},
+        {"--listen-address", "nonsense", "--listen-address"},
+        {"--signal", "FROB", "--signal"},
+        {"--timeout", "0s", "--timeout"},
+        {"--url", "ftp://host/x", "--url"},
+        {"--expect-status", "99", "--expect-status"},
+        {"--log-format", "xml", "--log-format"},
+        {"--render-allow-env", "A-B", "--render-allow-env"},
+        {"--render-output-mode", "999", "--render-output-mode"},
+        {"--max-attempts", "-1", "--max-attempts"},
+    };
+    for (String[] c : cases) {
+      String target = c[0].equals("--url") || c[0].equals("--expect-status") ? "--prometheus"
+          : "--url";
+      String[] args = c[0].equals("--signal")
+          ? new String[] {"--watch", "/x", c[0], c[1], "--pid", "1"}
+          : new String[] {"--watch", "/x", target, "http://h/r", c[0], c[1]};
+      if (c[0].equals("--expect-status")) {
+        args = new String[] {"--watch", "/x", "--url", "http://h/r", c[0], c[1]};
+      }
+      assertThat(exitCode(args)).as(String.join(" ", args)).isEqualTo(2);
+      assertThat(err.toString()).as(String.join(" ", args)).contains(c[2]).contains("Usage:");
+    }
+  }
+
+  @Test
+  void verify_withUrl_isRefusedInsteadOfIgnored() {
+    assertThat(exitCode("--watch", "/x", "--url", "http://h/-/reload", "--verify")).isEqualTo(2);
+    assertThat(err.toString()).contains("--verify").contains("--prometheus");
+  }
+
+  @Test
+  void optionsForAbsentTargets_areRefusedInsteadOfIgnored() {
+    assertThat(exitCode("--watch", "/x", "--pid", "1", "--header", "A: b")).isEqualTo(2);
+    assertThat(err.toString()).contains("--header applies to HTTP targets");
+    assertThat(exitCode("--watch", "/x", "--prometheus", "http://h", "--http-method", "PUT"))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("--http-method applies to --url targets");
+  }
+
+  @Test
+  void header_withAPipe_staysOneHeader() {
+    SidecarOptions s = parse("--watch", "/x", "--url", "http://h/r", "--header", "X-A: a|b",
+        "--header", "X-B: c");
+    assertThat(s.headers).containsExactly("X-A: a|b", "X-B: c");
+  }
+
+  @Test
+  void renderHelp_showsTheTemplateSyntax() {
+    StringWriter usage = new StringWriter();
+    Sidecar.commandLine(new SidecarOptions()).usage(new PrintWriter(usage));
+    assertThat(usage.toString()).contains("${ENV_NAME}", "${file:/path}", "$(NAME)")
+        .doesNotContain("(null, null)").doesNotContain("null");
+  }
+
+  @Test
+  void unparsableUrl_neverEchoesThePassword() {
+    assertThat(exitCode("--watch", "/x", "--url", "http://admin:hunter2 x@host/-/reload"))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("--url").contains("not a valid URL")
+        .doesNotContain("hunter2");
+  }
+
+  @Test
+  void unparsableUrl_fromTheEnvironment_neverEchoesThePassword() {
+    CommandLine cmd = Sidecar.commandLine(new SidecarOptions()).setDefaultValueProvider(
+        new Conversions.EnvironmentDefaults(Map.of(
+            "RELOADWATCH_URL", "http://admin:hunter2 x@host/-/reload",
+            "RELOADWATCH_WATCH", "/x")::get));
+    assertThatThrownBy(() -> Sidecar.parseArgs(cmd, new String[0]))
+        .isInstanceOf(UsageException.class)
+        .hasMessageContaining("'--url' (--webhook-url, -webhook-url)")
+        .hasMessageContaining("not a valid URL")
+        .hasMessageNotContaining("hunter2");
+  }
+
+  @Test
+  void unknownOption_exitsTwo_namesIt_andNotItsValue() {
+    assertThat(exitCode("--watch", "/tmp", "--frobnicate=s3cr3t")).isEqualTo(2);
+    assertThat(err.toString()).contains("Unknown option: '--frobnicate'").contains("Usage:")
+        .doesNotContain("s3cr3t");
   }
 
   @Test
   void missingTarget_exitsWithTwo() {
-    StringWriter err = new StringWriter();
-    int code = Sidecar.commandLine().setErr(new PrintWriter(err)).execute("--watch", "/tmp");
-    assertThat(code).isEqualTo(2);
+    assertThat(exitCode("--watch", "/tmp")).isEqualTo(2);
     assertThat(err.toString()).contains("no reload target");
   }
 
   @Test
   void signalNeedsExactlyOnePid() {
-    Sidecar s = parse("--watch", "/tmp", "--signal", "HUP");
-    assertThatThrownBy(s::actions).hasMessageContaining("--signal needs exactly one of --pid or --pid-file");
+    assertThat(exitCode("--watch", "/tmp", "--signal", "HUP")).isEqualTo(2);
+    assertThat(err.toString()).contains("--signal needs exactly one of --pid, --pid-file or"
+        + " --process-name");
   }
 
   @Test
-  void headerValuesNeverShowInToString() {
-    Sidecar s = parse("--watch", "/tmp", "--url", "http://localhost:1/r",
-        "--header", "Authorization: Bearer s3cr3t");
-    assertThat(s.actions()).singleElement().asString().doesNotContain("s3cr3t");
+  void environmentVariables_areNamedAfterTheFirstName() {
+    CommandLine.Model.OptionSpec statusCode =
+        Sidecar.commandLine(new SidecarOptions()).getCommandSpec().findOption("--webhook-status-code");
+    assertThat(Conversions.EnvironmentDefaults.variable(statusCode))
+        .isEqualTo("RELOADWATCH_EXPECT_STATUS");
+    CommandLine.Model.OptionSpec maxDelay =
+        Sidecar.commandLine(new SidecarOptions()).getCommandSpec().findOption("--max-delay");
+    assertThat(Conversions.EnvironmentDefaults.variable(maxDelay))
+        .isEqualTo("RELOADWATCH_MAX_DELAY");
+    assertThat(Conversions.EnvironmentDefaults.variable(
+        Sidecar.commandLine(new SidecarOptions()).getCommandSpec().findOption("-v")))
+        .isEqualTo("RELOADWATCH_VERBOSE");
   }
 
   @Test
-  void everyOptionHasAnEnvironmentVariable() {
-    CommandLine.Model.OptionSpec debounce =
-        new CommandLine(new Sidecar()).getCommandSpec().findOption("--max-delay");
-    assertThat(debounce).isNotNull();
-    // the provider maps --max-delay to RELOADWATCH_MAX_DELAY; unset here, so the default applies
-    assertThat(new Sidecar.EnvironmentDefaults().defaultValue(debounce)).isEqualTo("5s");
+  void httpAttemptTimeout_neverCutsTheResponseTimeoutShort() {
+    assertThat(Targets.attemptTimeout(Duration.ofSeconds(30))).isEqualTo(Duration.ofSeconds(60));
+    assertThat(Targets.attemptTimeout(Duration.ofSeconds(90)))
+        .isGreaterThanOrEqualTo(Duration.ofSeconds(180));
+  }
+
+  @Test
+  void redactedUrl_hasNoCredentialsOrQueryValues() {
+    assertThat(Conversions.redacted(URI.create("https://u:p@h:8443/-/reload?token=abc&x=1")))
+        .isEqualTo("https://h:8443/-/reload?token=xxxxx&x=xxxxx");
   }
 }

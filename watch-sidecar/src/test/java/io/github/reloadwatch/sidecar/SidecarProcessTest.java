@@ -1,160 +1,145 @@
 package io.github.reloadwatch.sidecar;
 
+import static io.github.reloadwatch.sidecar.SidecarProcess.WAIT;
+import static io.github.reloadwatch.sidecar.SidecarProcess.get;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.sun.net.httpserver.HttpServer;
 import io.github.reloadwatch.testing.ConfigMapFixture;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The sidecar as a real process: reloads, health, metrics, SIGTERM, bad input. */
+/** The sidecar as a real process: reloads, health, metrics, logs, SIGTERM, bad input. */
 class SidecarProcessTest {
 
-  private static final Duration WAIT = Duration.ofSeconds(30);
-
   @TempDir Path tmp;
-  private HttpServer target;
-  private final AtomicInteger reloads = new AtomicInteger();
-  private Process sidecar;
-  private Path log;
-  private final HttpClient http = HttpClient.newHttpClient();
+  private ReloadTarget target;
+  private SidecarProcess sidecar;
 
   @BeforeEach
-  void startTarget() throws IOException {
-    target = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    target.createContext("/-/reload", exchange -> {
-      reloads.incrementAndGet();
-      exchange.sendResponseHeaders(200, -1);
-      exchange.close();
-    });
-    target.start();
+  void startTarget() throws Exception {
+    target = new ReloadTarget();
   }
 
   @AfterEach
-  void stop() throws InterruptedException {
-    if (sidecar != null && sidecar.isAlive()) {
-      sidecar.destroyForcibly();
-      sidecar.waitFor(10, TimeUnit.SECONDS);
+  void stop() {
+    if (sidecar != null) {
+      sidecar.close();
     }
-    target.stop(0);
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
-
-  private Process launch(String... args) throws IOException {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"),
-        Sidecar.class.getName()));
-    command.addAll(List.of(args));
-    log = tmp.resolve("sidecar-" + System.nanoTime() + ".log");
-    return new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(log.toFile()).start();
-  }
-
-  private HttpResponse<String> get(int port, String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+    target.close();
   }
 
   @Test
-  void reloadsOnASwap_servesHealthAndMetrics_andExitsZeroOnSigterm() throws Exception {
+  void reloadsAtStartAndOnASwap_servesHealthAndMetrics_andExitsZeroOnSigterm() throws Exception {
     ConfigMapFixture mount =
         ConfigMapFixture.create(tmp.resolve("config"), Map.of("prometheus.yml", "v1"));
-    int port = freePort();
-    sidecar = launch("--watch", mount.dir().toString(),
-        "--url", "http://127.0.0.1:" + target.getAddress().getPort() + "/-/reload",
-        "--debounce", "50ms", "--listen-address", "127.0.0.1:" + port);
+    sidecar = SidecarProcess.launch(tmp, "--watch", mount.dir().toString(), "--url", target.url(),
+        "--debounce", "50ms", "--listen-address", "127.0.0.1:0");
+    int port = sidecar.port();
 
-    await().atMost(WAIT).ignoreExceptions()
-        .until(() -> get(port, "/readyz").statusCode() == 200);
+    await().atMost(WAIT).ignoreExceptions().until(() -> get(port, "/readyz").statusCode() == 200);
     assertThat(get(port, "/healthz").statusCode()).isEqualTo(200);
+    await().atMost(WAIT).until(() -> target.reloads.get() == 1); // at start
 
     mount.swap(Map.of("prometheus.yml", "v2"));
-    await().atMost(WAIT).until(() -> reloads.get() == 1);
+    await().atMost(WAIT).until(() -> target.reloads.get() == 2);
 
+    String webhook = "webhook=\"http://127.0.0.1:" + target.port() + "/-/reload\"";
     await().atMost(WAIT).untilAsserted(() -> assertThat(get(port, "/metrics").body())
-        .contains("reloader_reloads_total 1.0")
+        .contains("reloader_reloads_total 2.0")
         .contains("reloader_reloads_failed_total 0.0")
         .contains("reloader_last_reload_successful 1.0")
         .contains("reloader_watches 1.0")
         .containsPattern("reloader_watch_events_total [1-9]")
-        .contains("reloadwatch_reload_duration_seconds_count 1"));
+        .contains("reloadwatch_reload_duration_seconds_count 2")
+        .contains("configmap_reload_success_reloads_total{" + webhook + "} 2.0")
+        .contains("configmap_reload_last_reload_error{" + webhook + "} 0.0")
+        .contains("configmap_reload_requests_total{status_code=\"2xx\"," + webhook + "} 2.0")
+        .contains("reloadwatch_problem{condition=\"PATH_MISSING\"} 0.0")
+        .contains("reloadwatch_sidecar_build_info{java_version=")
+        .contains("process_cpu_seconds_total")
+        .contains("jvm_memory_used_bytes"));
 
-    long signalled = System.nanoTime();
-    sidecar.destroy(); // SIGTERM
-    assertThat(sidecar.waitFor(5, TimeUnit.SECONDS)).as("exits within 5 s").isTrue();
-    assertThat(sidecar.exitValue()).isZero();
-    assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - signalled)).isLessThan(5);
-    assertThat(Files.readString(log)).contains("reloaded (change: modified prometheus.yml");
+    assertThat(sidecar.terminate(Duration.ofSeconds(10))).isZero();
+    assertThat(sidecar.log()).contains("reloaded (change: modified prometheus.yml")
+        .contains("INFO  Sidecar - ready (reloadwatch front end)");
   }
 
   @Test
-  void jsonLogs_areOneObjectPerLine() throws Exception {
+  void jsonLogs_areLogbackJsonObjects_oneALine() throws Exception {
     Path dir = Files.createDirectories(tmp.resolve("json"));
     Files.writeString(dir.resolve("a.yml"), "v1");
-    int port = freePort();
-    sidecar = launch("--log-format", "json", "--watch", dir.toString(), "--debounce", "50ms",
-        "--url", "http://127.0.0.1:" + target.getAddress().getPort() + "/-/reload",
-        "--listen-address", "127.0.0.1:" + port);
-    await().atMost(WAIT).ignoreExceptions()
-        .until(() -> get(port, "/readyz").statusCode() == 200);
+    sidecar = SidecarProcess.launch(tmp, "--log-format", "json", "--watch", dir.toString(),
+        "--debounce", "50ms", "--url", target.url(), "--listen-address", "127.0.0.1:0");
+    int port = sidecar.port();
+    await().atMost(WAIT).ignoreExceptions().until(() -> get(port, "/readyz").statusCode() == 200);
+    await().atMost(WAIT).until(() -> target.reloads.get() == 1);
     Files.writeString(dir.resolve("a.yml"), "v2");
-    await().atMost(WAIT).until(() -> reloads.get() == 1);
-    await().atMost(WAIT).untilAsserted(() -> assertThat(Files.readAllLines(log))
+    await().atMost(WAIT).until(() -> target.reloads.get() == 2);
+    await().atMost(WAIT).untilAsserted(() -> assertThat(Files.readAllLines(sidecar.log))
         .anySatisfy(line -> assertThat(line)
-            .startsWith("{\"time\":\"")
-            .contains("\"level\":\"INFO\"", "\"logger\":\"io.github.reloadwatch.ReloadWatcher\"",
-                "\"message\":\"reloaded (change: modified a.yml")
+            .startsWith("{\"timestamp\":")
+            .contains("\"level\":\"INFO\"", "\"loggerName\":\"io.github.reloadwatch.ReloadWatcher\"",
+                "\"formattedMessage\":\"reloaded (change: modified a.yml")
             .endsWith("}")));
-    assertThat(Files.readAllLines(log)).allSatisfy(line -> assertThat(line).startsWith("{"));
+    assertThat(Files.readAllLines(sidecar.log)).allSatisfy(line -> assertThat(line).startsWith("{"));
+  }
+
+  @Test
+  void logfmtLogs() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("logfmt"));
+    Files.writeString(dir.resolve("a.yml"), "v1");
+    sidecar = SidecarProcess.launch(tmp, "--log-format=logfmt", "--watch", dir.toString(),
+        "--url", target.url(), "--listen-address", "127.0.0.1:0");
+    await().atMost(WAIT).until(() -> target.reloads.get() == 1);
+    await().atMost(WAIT).untilAsserted(() -> assertThat(Files.readAllLines(sidecar.log))
+        .anySatisfy(line -> assertThat(line).startsWith("ts=")
+            .contains(" level=info logger=io.github.reloadwatch.sidecar.Sidecar msg=\"ready (")));
   }
 
   @Test
   void missingWatchDirectory_isAClearErrorWithExitOne() throws Exception {
     Path missing = tmp.resolve("nope");
-    sidecar = launch("--watch", missing.toString(), "--listen-address", "127.0.0.1:0",
-        "--url", "http://127.0.0.1:1/-/reload");
-    assertThat(sidecar.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    assertThat(sidecar.exitValue()).isEqualTo(1);
-    assertThat(Files.readString(log)).contains(missing.toString()).contains("does not exist");
+    sidecar = SidecarProcess.launch(tmp, "--watch", missing.toString(), "--listen-address",
+        "127.0.0.1:0", "--url", "http://127.0.0.1:1/-/reload");
+    assertThat(sidecar.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(sidecar.process.exitValue()).isEqualTo(1);
+    assertThat(sidecar.log()).contains(missing.toString()).contains("does not exist");
+  }
+
+  /** #14 item 10: probes are served while waiting, and SIGTERM then exits with 0, not 143. */
+  @Test
+  void waitForDirs_servesProbesWhileWaiting_andExitsZeroOnSigterm() throws Exception {
+    Path later = tmp.resolve("later");
+    sidecar = SidecarProcess.launch(tmp, "--watch", later.toString(), "--wait-for-dirs", "60s",
+        "--listen-address", "127.0.0.1:0", "--url", target.url());
+    int port = sidecar.port();
+    await().atMost(WAIT).until(() -> sidecar.log().contains("waiting up to 60 s"));
+    await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> {
+      assertThat(get(port, "/healthz").statusCode()).isEqualTo(200);
+      assertThat(get(port, "/readyz").statusCode()).isEqualTo(503);
+      assertThat(get(port, "/readyz").body()).contains("waiting for [" + later + "]");
+    });
+    assertThat(sidecar.terminate(Duration.ofSeconds(10))).isZero();
   }
 
   @Test
   void waitForDirs_waitsForTheDirectoryToAppear() throws Exception {
     Path later = tmp.resolve("later");
-    int port = freePort();
-    sidecar = launch("--watch", later.toString(), "--wait-for-dirs", "60s",
-        "--listen-address", "127.0.0.1:" + port,
-        "--url", "http://127.0.0.1:" + target.getAddress().getPort() + "/-/reload");
-    await().atMost(WAIT).until(() -> Files.readString(log).contains("waiting up to 60 s"));
+    sidecar = SidecarProcess.launch(tmp, "--watch", later.toString(), "--wait-for-dirs", "60s",
+        "--listen-address", "127.0.0.1:0", "--url", target.url());
+    int port = sidecar.port();
+    await().atMost(WAIT).until(() -> sidecar.log().contains("waiting up to 60 s"));
     Files.createDirectories(later);
     Files.writeString(later.resolve("a.yml"), "v1");
-    await().atMost(WAIT).ignoreExceptions()
-        .until(() -> get(port, "/readyz").statusCode() == 200);
+    await().atMost(WAIT).ignoreExceptions().until(() -> get(port, "/readyz").statusCode() == 200);
   }
 
   @Test
@@ -163,43 +148,36 @@ class SidecarProcessTest {
     Path template = Files.writeString(templates.resolve("app.conf"), "version: 1\nkey: ${file:"
         + Files.writeString(tmp.resolve("key"), "s3cr3t\n") + "}\n");
     Path output = tmp.resolve("out/app.conf");
-    int port = freePort();
-    sidecar = launch("--watch", templates.toString(), "--debounce", "50ms",
+    sidecar = SidecarProcess.launch(tmp, "--watch", templates.toString(), "--debounce", "50ms",
         "--render", template + ":" + output, "--render-allow-file", tmp.resolve("key").toString(),
         "--validate-command", "grep -q ^version: {file}", "--validate-file", output.toString(),
-        "--url", "http://127.0.0.1:" + target.getAddress().getPort() + "/-/reload",
-        "--listen-address", "127.0.0.1:" + port);
-    await().atMost(WAIT).ignoreExceptions()
-        .until(() -> get(port, "/readyz").statusCode() == 200);
+        "--url", target.url(), "--listen-address", "127.0.0.1:0");
+    int port = sidecar.port();
+    await().atMost(WAIT).ignoreExceptions().until(() -> get(port, "/readyz").statusCode() == 200);
     assertThat(Files.readString(output)).isEqualTo("version: 1\nkey: s3cr3t\n");
+    await().atMost(WAIT).until(() -> target.reloads.get() == 1);
 
     Files.writeString(template, "no version line\n");
     await().atMost(WAIT).untilAsserted(() -> assertThat(get(port, "/metrics").body())
         .contains("reloadwatch_reloads_rejected_total 1.0"));
     assertThat(Files.readString(output)).startsWith("version: 1");
-    assertThat(reloads.get()).isZero();
-    assertThat(Files.readString(log)).doesNotContain("s3cr3t");
+    assertThat(target.reloads.get()).isEqualTo(1);
+    assertThat(sidecar.log()).doesNotContain("s3cr3t");
   }
 
+  /** #14 item 10: RELOADWATCH_VERBOSE was ignored. */
   @Test
-  void environmentVariables_configureTheSidecar() throws Exception {
+  void environmentVariables_configureTheSidecar_verboseIncluded() throws Exception {
     Path dir = Files.createDirectories(tmp.resolve("env"));
     Files.writeString(dir.resolve("a.yml"), "v1");
-    int port = freePort();
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), Sidecar.class.getName()));
-    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-    log = tmp.resolve("env.log");
-    pb.redirectOutput(log.toFile());
-    pb.environment().put("RELOADWATCH_WATCH", dir.toString());
-    pb.environment().put("RELOADWATCH_URL",
-        "http://127.0.0.1:" + target.getAddress().getPort() + "/-/reload");
-    pb.environment().put("RELOADWATCH_RELOAD_ON_START", "true");
-    pb.environment().put("RELOADWATCH_LISTEN_ADDRESS", "127.0.0.1:" + port);
-    sidecar = pb.start();
-    await().atMost(WAIT).until(() -> reloads.get() == 1); // RELOADWATCH_RELOAD_ON_START
-    await().atMost(WAIT).ignoreExceptions()
-        .until(() -> get(port, "/readyz").statusCode() == 200); // RELOADWATCH_LISTEN_ADDRESS
+    sidecar = SidecarProcess.launch(tmp, Map.of(
+        "RELOADWATCH_WATCH", dir.toString(),
+        "RELOADWATCH_URL", target.url(),
+        "RELOADWATCH_VERBOSE", "true",
+        "RELOADWATCH_LISTEN_ADDRESS", "127.0.0.1:0"));
+    int port = sidecar.port();
+    await().atMost(WAIT).until(() -> target.reloads.get() == 1);
+    await().atMost(WAIT).ignoreExceptions().until(() -> get(port, "/readyz").statusCode() == 200);
+    assertThat(sidecar.log()).contains(" DEBUG ");
   }
 }

@@ -27,6 +27,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -75,7 +76,7 @@ public final class Demo implements Callable<Integer> {
           .debounce(Duration.ofMillis(200))
           .resyncInterval(Duration.ofSeconds(1)) // catches edits made inside ..data for the demo
           .addAction(PrometheusReload.at(target.base()).build())
-          .listener(new Outcomes())
+          .listener(new Outcomes(outcomes))
           .build()) {
         watcher.start();
         say("3. Watching " + configDir + ".");
@@ -153,21 +154,42 @@ public final class Demo implements Callable<Integer> {
     say("  -> " + outcome + "; " + explanation.call() + ".");
   }
 
-  /** Puts every outcome in plain words on the queue. */
-  private final class Outcomes implements ReloadListener {
+  /**
+   * Puts every real decision in plain words on the queue: reloads, rejections, failures, and a
+   * skip only when files were touched. The demo resyncs every second (to see edits made inside
+   * {@code ..data}), and a resync that finds nothing new is no decision worth a line.
+   */
+  static final class Outcomes implements ReloadListener {
+    private final BlockingQueue<String> outcomes;
+    /** Set by the watch thread on every event, taken by the next decision. */
+    private final AtomicBoolean touched = new AtomicBoolean();
+
+    Outcomes(BlockingQueue<String> outcomes) {
+      this.outcomes = outcomes;
+    }
+
+    @Override
+    public void onWatchEvent() {
+      touched.set(true);
+    }
+
     @Override
     public void onReloaded(ReloadEvent event, Duration took) {
+      touched.set(false);
       outcomes.add("reloaded in " + took.toMillis() + " ms (" + event.changes().size()
           + " file changed)");
     }
 
     @Override
     public void onSkipped(Snapshot snapshot) {
-      outcomes.add("skipped");
+      if (touched.getAndSet(false)) {
+        outcomes.add("skipped");
+      }
     }
 
     @Override
     public void onRejected(ReloadEvent event, ReloadRejectedException error) {
+      touched.set(false);
       outcomes.add("rejected (" + error.getMessage().replaceAll("\\s+", " ") + ")");
     }
 

@@ -1,0 +1,140 @@
+package io.github.reloadwatch.sidecar;
+
+import io.github.reloadwatch.CommandValidator;
+import io.github.reloadwatch.ReloadEvent;
+import io.github.reloadwatch.ReloadListener;
+import io.github.reloadwatch.ReloadRejectedException;
+import io.github.reloadwatch.ReloadWatcher;
+import io.github.reloadwatch.RetryPolicy;
+import io.github.reloadwatch.Snapshot;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns {@link SidecarOptions} and the built targets into a {@link ReloadWatcher}, without
+ * starting it. Every builder error becomes a usage error that names the option.
+ */
+final class WatcherAssembly {
+
+  private WatcherAssembly() {}
+
+  static ReloadWatcher build(SidecarOptions o, List<TargetAction> targets,
+      ReloadListener... listeners) {
+    ReloadWatcher.Builder b = ReloadWatcher.builder()
+        .debounce(o.debounce)
+        .maxDelay(o.effectiveMaxDelay())
+        .resyncInterval(o.resyncInterval)
+        .reloadOnStart(o.reloadOnStart && !o.once)
+        .recursive(o.recursive)
+        .dryRun(o.dryRun)
+        .closeTimeout(o.closeTimeout)
+        .retry(UsageException.forOption("--retry-interval", () -> retry(o)))
+        .listener(new Listeners(List.of(listeners)));
+    o.watch.forEach(b::addPath);
+    targets.forEach(b::addAction);
+    if (targets.isEmpty()) {
+      b.addAction(event -> { }); // --once renders and calls nothing
+    }
+    render(o, b);
+    if (o.validateCommand != null) {
+      b.addValidator(UsageException.forOption("--validate-command", () -> {
+        CommandValidator.Builder validator = CommandValidator.builder()
+            .command(o.validateCommand.trim().split("\\s+"))
+            .timeout(o.timeout);
+        if (o.validateFile != null) {
+          validator.file(o.validateFile);
+        }
+        return validator.build();
+      }));
+    }
+    String option = o.renders.isEmpty() ? "--watch" : "--render";
+    return UsageException.forOption(option, b::build);
+  }
+
+  static RetryPolicy retry(SidecarOptions o) {
+    RetryPolicy.Builder retry = RetryPolicy.builder().maxAttempts(o.maxAttempts);
+    if (o.retryInterval != null) {
+      retry.initialBackoff(o.retryInterval).maxBackoff(o.retryInterval).multiplier(1.0);
+    }
+    return retry.build();
+  }
+
+  private static void render(SidecarOptions o, ReloadWatcher.Builder b) {
+    for (String render : o.renders) {
+      int colon = render.lastIndexOf(':');
+      if (colon <= 0 || colon == render.length() - 1) {
+        throw new UsageException("--render takes TEMPLATE:OUTPUT, got '" + render + "'");
+      }
+      b.addRender(Path.of(render.substring(0, colon)), Path.of(render.substring(colon + 1)));
+    }
+    b.renderSyntax(o.templateSyntax()).renderStrict(o.renderStrict);
+    List<String> allowEnv = o.renderAllowEnv.isEmpty() ? o.renderDefaultAllowEnv : o.renderAllowEnv;
+    UsageException.forOption("--render-allow-env",
+        () -> b.renderAllowEnv(allowEnv.toArray(new String[0])));
+    if (!o.renderExtraEnvironment.isEmpty()) {
+      // computed variables (STATEFULSET_ORDINAL_NUMBER) join the allowed part of the environment
+      Map<String, String> environment = new LinkedHashMap<>();
+      System.getenv().forEach((name, value) -> {
+        if (allowed(name, allowEnv)) {
+          environment.put(name, value);
+        }
+      });
+      environment.putAll(o.renderExtraEnvironment);
+      b.renderEnvironment(environment);
+    }
+    o.renderAllowFiles.forEach(b::renderAllowFile);
+    if (o.renderOutputMode != null) {
+      UsageException.forOption("--render-output-mode", () -> b.renderOutputMode(o.renderOutputMode));
+    }
+    if (o.renderOutputGroup != null) {
+      UsageException.forOption("--render-output-group",
+          () -> b.renderOutputGroup(o.renderOutputGroup));
+    }
+  }
+
+  static boolean allowed(String name, List<String> allowList) {
+    return allowList.stream().anyMatch(entry -> entry.endsWith("*")
+        ? name.startsWith(entry.substring(0, entry.length() - 1)) : entry.equals(name));
+  }
+
+  /** Passes every outcome to each listener in turn. */
+  private record Listeners(List<ReloadListener> all) implements ReloadListener {
+    @Override
+    public void onWatchEvent() {
+      all.forEach(ReloadListener::onWatchEvent);
+    }
+
+    @Override
+    public void onWatchError(Exception error) {
+      all.forEach(l -> l.onWatchError(error));
+    }
+
+    @Override
+    public void onSkipped(Snapshot snapshot) {
+      all.forEach(l -> l.onSkipped(snapshot));
+    }
+
+    @Override
+    public void onReloaded(ReloadEvent event, Duration took) {
+      all.forEach(l -> l.onReloaded(event, took));
+    }
+
+    @Override
+    public void onFailed(ReloadEvent event, Throwable error, Duration retryIn) {
+      all.forEach(l -> l.onFailed(event, error, retryIn));
+    }
+
+    @Override
+    public void onRejected(ReloadEvent event, ReloadRejectedException error) {
+      all.forEach(l -> l.onRejected(event, error));
+    }
+
+    @Override
+    public void onDryRun(ReloadEvent event) {
+      all.forEach(l -> l.onDryRun(event));
+    }
+  }
+}

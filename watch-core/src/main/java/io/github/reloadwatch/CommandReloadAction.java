@@ -38,7 +38,10 @@ import org.slf4j.LoggerFactory;
  * environment strings). Its standard output and error are logged at INFO, line by line,
  * with every value the watcher substituted into rendered outputs redacted. Exit
  * code 0 is success; a code listed with {@link Builder#rejectOnExitCode(int...)} is a rejection (not
- * retried); any other code, or running past the timeout, is a failure (retried).
+ * retried); a code listed with {@link Builder#unavailableOnExitCode(int...)} means the target is
+ * not there yet ({@link ReloadFailedException#targetUnavailable(String, Throwable)}: retried every {@link
+ * RetryPolicy#unavailableInterval()} without backing off, e.g. curl's 7, "could not connect");
+ * any other code, or running past the timeout, is a failure (retried with backoff).
  *
  * <p>Only the program name, never the arguments, appears in logs, exceptions and {@link
  * #toString()}, since arguments often carry tokens. Instances are immutable and thread-safe.
@@ -60,6 +63,7 @@ public final class CommandReloadAction implements ReloadAction {
   private final Path workingDirectory;
   private final Map<String, String> environment;
   private final Set<Integer> rejectExitCodes;
+  private final Set<Integer> unavailableExitCodes;
 
   private CommandReloadAction(Builder builder) {
     this.command = List.copyOf(builder.command);
@@ -67,6 +71,7 @@ public final class CommandReloadAction implements ReloadAction {
     this.workingDirectory = builder.workingDirectory;
     this.environment = Map.copyOf(builder.environment);
     this.rejectExitCodes = Set.copyOf(builder.rejectExitCodes);
+    this.unavailableExitCodes = Set.copyOf(builder.unavailableExitCodes);
   }
 
   /**
@@ -95,6 +100,8 @@ public final class CommandReloadAction implements ReloadAction {
    *
    * @param event the reload
    * @throws ReloadRejectedException if the exit code is one of the reject codes
+   * @throws ReloadFailedException if the exit code is one of the unavailable codes ({@link
+   *     ReloadFailedException#targetUnavailable() targetUnavailable()})
    * @throws IOException if the command cannot start, exits with another non-zero code, or times out
    * @throws InterruptedException if interrupted while waiting; the command is destroyed
    */
@@ -131,6 +138,9 @@ public final class CommandReloadAction implements ReloadAction {
     if (rejectExitCodes.contains(outcome.exitCode())) {
       throw new ReloadRejectedException(message);
     }
+    if (unavailableExitCodes.contains(outcome.exitCode())) {
+      throw ReloadFailedException.targetUnavailable(message, null);
+    }
     throw new IOException(message);
   }
 
@@ -147,6 +157,7 @@ public final class CommandReloadAction implements ReloadAction {
     private Path workingDirectory;
     private final Map<String, String> environment = new LinkedHashMap<>();
     private final Set<Integer> rejectExitCodes = new LinkedHashSet<>();
+    private final Set<Integer> unavailableExitCodes = new LinkedHashSet<>();
 
     private Builder() {}
 
@@ -224,14 +235,44 @@ public final class CommandReloadAction implements ReloadAction {
      *
      * @param exitCodes non-zero exit codes
      * @return this builder
-     * @throws IllegalArgumentException if a code is 0
+     * @throws IllegalArgumentException if a code is 0 or already an unavailable code
      */
     public Builder rejectOnExitCode(int... exitCodes) {
       for (int code : exitCodes) {
         if (code == 0) {
           throw new IllegalArgumentException("exit code 0 means success and cannot be a reject code");
         }
+        if (unavailableExitCodes.contains(code)) {
+          throw new IllegalArgumentException("exit code " + code + " already means \"target"
+              + " unavailable\"; a code means either that or \"invalid content\"");
+        }
         rejectExitCodes.add(code);
+      }
+      return this;
+    }
+
+    /**
+     * Sets exit codes that mean "the target is not there yet" (it refuses connections, its
+     * process has not started): such a reload is retried every {@link
+     * RetryPolicy#unavailableInterval()} for as long as that lasts, with one log line for the
+     * whole run, instead of backing off. For {@code curl}, {@code 7} (could not connect) and
+     * {@code 6} (could not resolve the host) fit; a code may not also be a reject code.
+     *
+     * @param exitCodes non-zero exit codes
+     * @return this builder
+     * @throws IllegalArgumentException if a code is 0 or already a reject code
+     */
+    public Builder unavailableOnExitCode(int... exitCodes) {
+      for (int code : exitCodes) {
+        if (code == 0) {
+          throw new IllegalArgumentException(
+              "exit code 0 means success and cannot mean \"unavailable\"");
+        }
+        if (rejectExitCodes.contains(code)) {
+          throw new IllegalArgumentException("exit code " + code + " is already a reject code;"
+              + " a code means either \"invalid content\" or \"target unavailable\"");
+        }
+        unavailableExitCodes.add(code);
       }
       return this;
     }

@@ -66,7 +66,8 @@ final class ReloadEngine {
       health = new Health();
       DirtyPaths dirty = new DirtyPaths();
       SnapshotScanner scanner = new SnapshotScanner(watched, settings.recursive,
-          PathChecks.matchers(settings.includes), PathChecks.matchers(settings.excludes));
+          PathChecks.matchers(settings.includes), PathChecks.matchers(settings.excludes),
+          settings.excludePatterns);
       RenderStep renderStep = new RenderStep(settings.renders, renderer(),
           new RenderStep.Permissions(settings.renderOutputMode, settings.renderOutputGroup));
       renderStep.removeStaleStaging();

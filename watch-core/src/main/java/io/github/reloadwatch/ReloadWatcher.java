@@ -244,6 +244,22 @@ public final class ReloadWatcher implements AutoCloseable {
     }
 
     /**
+     * Leaves out every file whose path, as watched (the watched path joined with the file's name
+     * below it, links not resolved), contains a match of {@code regex}: the files are not read, and
+     * a change to them alone does not reload. This is weaveworks/watch's {@code -x}; {@code
+     * Pattern.compile("\\.swp$")} leaves out editors' swap files. Excludes win over includes.
+     *
+     * @param regex found anywhere in the path ({@link java.util.regex.Matcher#find()})
+     * @return this builder
+     * @throws NullPointerException if {@code regex} is null
+     */
+    public Builder addExclude(java.util.regex.Pattern regex) {
+      s.excludePatterns = Settings.append(s.excludePatterns,
+          Objects.requireNonNull(regex, "regex"));
+      return this;
+    }
+
+    /**
      * Sets the quiet period: a reload starts once no event arrived for this long. Longer values
      * absorb editors and slow writers; shorter ones react faster. Defaults to 250 ms.
      *

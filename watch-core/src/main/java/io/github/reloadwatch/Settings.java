@@ -24,6 +24,8 @@ final class Settings implements Cloneable {
   boolean recursive;
   List<String> includes = List.of();
   List<String> excludes = List.of();
+  /** Regular expressions found anywhere in a file's path leave it out. */
+  List<java.util.regex.Pattern> excludePatterns = List.of();
   Duration debounce = ReloadWatcher.DEFAULT_DEBOUNCE;
   Duration maxDelay = ReloadWatcher.DEFAULT_MAX_DELAY;
   /** The actions of the default target, run together. */

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,6 +65,7 @@ final class SnapshotScanner {
   private final boolean recursive;
   private final List<PathMatcher> includes;
   private final List<PathMatcher> excludes;
+  private final List<Pattern> excludePatterns;
   private final ContentHasher hasher;
   private final DigestCache cache;
   private final Set<Path> warnedReplacedLinks = new HashSet<>();
@@ -80,7 +82,17 @@ final class SnapshotScanner {
       boolean recursive,
       List<PathMatcher> includes,
       List<PathMatcher> excludes) {
-    this(paths, recursive, includes, excludes, new ContentHasher(), new DigestCache());
+    this(paths, recursive, includes, excludes, List.of());
+  }
+
+  SnapshotScanner(
+      List<WatchedPath> paths,
+      boolean recursive,
+      List<PathMatcher> includes,
+      List<PathMatcher> excludes,
+      List<Pattern> excludePatterns) {
+    this(paths, recursive, includes, excludes, excludePatterns, new ContentHasher(),
+        new DigestCache());
   }
 
   /** Test seam: a hasher with a hook, and a cache with its own clock. */
@@ -91,10 +103,22 @@ final class SnapshotScanner {
       List<PathMatcher> excludes,
       ContentHasher hasher,
       DigestCache cache) {
+    this(paths, recursive, includes, excludes, List.of(), hasher, cache);
+  }
+
+  private SnapshotScanner(
+      List<WatchedPath> paths,
+      boolean recursive,
+      List<PathMatcher> includes,
+      List<PathMatcher> excludes,
+      List<Pattern> excludePatterns,
+      ContentHasher hasher,
+      DigestCache cache) {
     this.paths = List.copyOf(paths);
     this.recursive = recursive;
     this.includes = List.copyOf(includes);
     this.excludes = List.copyOf(excludes);
+    this.excludePatterns = List.copyOf(excludePatterns);
     this.hasher = hasher;
     this.cache = cache;
   }
@@ -219,7 +243,7 @@ final class SnapshotScanner {
       attrs = null; // gone, or a dangling link: not a file of this version either way
     }
     if (attrs != null && attrs.isRegularFile()) {
-      if (matches(root.relativize(path))) {
+      if (matches(root.relativize(path), path)) {
         hashInto(path, path, upserts);
         removals.remove(path);
         if (!byDir.get(parent).contains(path)) {
@@ -422,7 +446,7 @@ final class SnapshotScanner {
           continue; // a dangling link, or gone since the listing: not a file of this version
         }
         if (attrs.isRegularFile()) {
-          if (matches(root.relativize(entry))) {
+          if (matches(root.relativize(entry), entry)) {
             now.add(entry);
             hashInto(entry, entry, upserts);
           }
@@ -559,7 +583,7 @@ final class SnapshotScanner {
   private void addReplacedLinks(Path dir, Map<Path, Snapshot.Entry> out) throws IOException {
     try (var entries = Files.list(dir)) {
       for (Path entry : entries.toList()) {
-        if (visible(entry.getFileName().toString()) && matches(dir.relativize(entry))
+        if (visible(entry.getFileName().toString()) && matches(dir.relativize(entry), entry)
             && replacedLink(entry)) {
           hashInto(entry, entry, out);
         }
@@ -593,7 +617,7 @@ final class SnapshotScanner {
               return FileVisitResult.CONTINUE;
             }
             Path relative = root.relativize(file);
-            if (!matches(relative)) {
+            if (!matches(relative, file)) {
               return FileVisitResult.CONTINUE;
             }
             hashInto(plain ? file : logicalRoot.resolve(relative), file, out);
@@ -653,11 +677,22 @@ final class SnapshotScanner {
     out.put(logical, entry);
   }
 
-  private boolean matches(Path relative) {
+  /**
+   * @param relative the path below its watched path, for globs
+   * @param logical the path as watched, for regular expressions
+   */
+  private boolean matches(Path relative, Path logical) {
     if (!includes.isEmpty() && includes.stream().noneMatch(m -> m.matches(relative))) {
       return false;
     }
-    return excludes.stream().noneMatch(m -> m.matches(relative));
+    if (excludes.stream().anyMatch(m -> m.matches(relative))) {
+      return false;
+    }
+    if (excludePatterns.isEmpty()) {
+      return true;
+    }
+    String path = logical.toString();
+    return excludePatterns.stream().noneMatch(p -> p.matcher(path).find());
   }
 
   static boolean visible(String name) {

@@ -62,6 +62,38 @@ class CommandReloadActionTest {
   }
 
   @Test
+  void unavailableExitCode_isATargetUnavailableFailure_curlAgainstAClosedPort() throws Exception {
+    ReloadEvent event = event();
+    int closedPort;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1,
+        java.net.InetAddress.getLoopbackAddress())) {
+      closedPort = socket.getLocalPort();
+    }
+    CommandReloadAction action = CommandReloadAction.builder()
+        .command("curl", "-fsS", "-X", "POST", "http://127.0.0.1:" + closedPort + "/-/reload")
+        .unavailableOnExitCode(6, 7)
+        .build();
+    assertThatThrownBy(() -> action.reload(event))
+        .isInstanceOfSatisfying(ReloadFailedException.class,
+            e -> assertThat(e.targetUnavailable()).isTrue())
+        .hasMessageStartingWith("curl exited with code 7");
+  }
+
+  @Test
+  void anExitCode_meansEitherRejectedOrUnavailable_notBoth() {
+    assertThatThrownBy(() -> CommandReloadAction.builder().rejectOnExitCode(3)
+        .unavailableOnExitCode(3))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("exit code 3 is already a reject code");
+    assertThatThrownBy(() -> CommandReloadAction.builder().unavailableOnExitCode(7)
+        .rejectOnExitCode(7))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("exit code 7 already means \"target unavailable\"");
+    assertThatThrownBy(() -> CommandReloadAction.builder().unavailableOnExitCode(0))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void commandPastItsTimeout_isKilledAndFails() throws Exception {
     ReloadEvent event = event();
     CommandReloadAction action = CommandReloadAction.builder()

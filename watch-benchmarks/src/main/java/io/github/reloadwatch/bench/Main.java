@@ -8,6 +8,7 @@ import java.util.Arrays;
  * <pre>
  * java -jar benchmarks.jar harness [--scenarios 1,2,3,4,5,6,7] [--reps 50] [--idle-seconds 20] ...
  * java -jar benchmarks.jar soak [--minutes 5] [--rate 10]
+ * java -jar benchmarks.jar kubernetes [--updates 100] [--debounce-ms 100] [--poll-ms 100]
  * java -jar benchmarks.jar jmh [JMH options, e.g. HashingBenchmark -f 1]
  * </pre>
  *
@@ -20,7 +21,8 @@ public final class Main {
   /**
    * Runs a subcommand.
    *
-   * @param args the subcommand ({@code harness}, {@code soak} or {@code jmh}) and its options
+   * @param args the subcommand ({@code harness}, {@code soak}, {@code kubernetes} or {@code jmh})
+   *     and its options
    * @throws Exception if a scenario fails to run
    */
   public static void main(String[] args) throws Exception {
@@ -36,6 +38,7 @@ public final class Main {
     switch (args[0]) {
       case "harness" -> new Harness(Harness.Options.parse(rest), System.out).run();
       case "soak" -> Soak.run(rest, System.out);
+      case "kubernetes" -> KubernetesBench.run(rest, System.out);
       case "jmh" -> org.openjdk.jmh.Main.main(rest);
       case "child" -> Child.main(rest);
       default -> usage();
@@ -43,7 +46,7 @@ public final class Main {
   }
 
   private static void usage() {
-    System.out.println("usage: java -jar benchmarks.jar harness|soak|jmh [options]"
+    System.out.println("usage: java -jar benchmarks.jar harness|soak|kubernetes|jmh [options]"
         + " (see watch-benchmarks/README.md)");
   }
 }

@@ -12,47 +12,36 @@ import io.github.reloadwatch.kubernetes.VersionApplier.Outcome;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The lifecycle behind {@link KubernetesMaterializer}: the client, the informer, the anti-entropy
- * check and the liveness of the watch.
+ * The lifecycle behind {@link KubernetesMaterializer}, and the wiring of its parts: it opens the
+ * client, reads the object, starts the threads and the informer, hands each informer callback to
+ * the apply thread as a reconcile, assembles the status, and stops it all. The parts answer the
+ * other questions: {@link ReportingApplier} (how a version is applied and reported), {@link
+ * AntiEntropy} (how drift is repaired), {@link WatchLiveness} (whether the watch is alive), {@link
+ * MaterializerThreads} (which threads run, and how they stop).
  *
- * <p>Threads: one apply thread ({@code reloadwatch-kubernetes-N}) that renders and writes, and so
- * never writes two versions at once; one check thread ({@code reloadwatch-kubernetes-check-N})
- * for the anti-entropy GET, so that a slow API never delays a write. The informer's callbacks run
- * on the client's executor and only hand work to the apply thread. Timers run on the {@link
- * Scheduler} (by default on the apply thread).
+ * <p>Threads: the apply thread renders and writes, the check thread runs the anti-entropy GET (see
+ * {@link MaterializerThreads}). The informer's callbacks run on the client's executor and only
+ * hand work to the apply thread. Timers run on the {@link Scheduler} (by default on the apply
+ * thread).
  *
- * <p>Liveness: only the watch path counts (a list, a watch event, or a bookmark seen as a change of
- * the informer's last resource version). The anti-entropy GET repairs the files but never makes
- * the watch look alive: a stalled watch stays stale however well the GETs go.
+ * <p>Liveness: only the watch path counts (see {@link WatchLiveness}). The anti-entropy GET repairs
+ * the files but never makes the watch look alive.
  */
 final class MaterializerEngine {
 
   private static final Logger logger = LoggerFactory.getLogger(KubernetesMaterializer.class);
-  private static final AtomicInteger counter = new AtomicInteger();
-  private static final long NEVER = Long.MIN_VALUE;
 
   /** The lifecycle, with the step between NEW and RUNNING that status() reports as NEW. */
   private enum State {
@@ -64,49 +53,28 @@ final class MaterializerEngine {
 
   private final Settings settings;
   private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
-  private final List<Thread> threads = new CopyOnWriteArrayList<>();
 
   // written by start() before any other thread of ours runs, then read-only
   private volatile ObjectRef ref;
   private volatile KubernetesClient client;
   private volatile boolean ownsClient;
   private volatile VersionApplier applier;
+  private volatile ReportingApplier applying;
+  private volatile WatchLiveness liveness; // from open(): a GET is an API contact
+  private volatile AntiEntropy antiEntropy; // from startThreads()
   private volatile SharedIndexInformer<HasMetadata> informer;
-  private volatile ScheduledThreadPoolExecutor applyThread;
-  private volatile ExecutorService checkThread;
+  private volatile MaterializerThreads threads;
   /** Where time comes from: the given scheduler, or system time. */
   private volatile Scheduler time = Scheduler.system();
   /** Where timers run: the given scheduler, or the apply thread. */
   private volatile Scheduler timers;
-  private volatile Future<?> antiEntropyTimer;
-  private volatile Future<?> livenessTimer;
 
+  /** Set while a reconcile is queued on the apply thread, so callbacks never pile up. */
   private final AtomicBoolean reconcilePending = new AtomicBoolean();
-  private final AtomicBoolean checkRunning = new AtomicBoolean();
-  private final AtomicLong checks = new AtomicLong();
-  private final AtomicLong driftRepairs = new AtomicLong();
-
-  // liveness, written by informer callbacks and timers
-  private volatile long startedNanos;
-  private volatile long lastWatchContactNanos = NEVER;
-  private volatile Instant lastWatchContact;
-  private volatile Instant lastApiContact;
-  private volatile String observedSyncVersion;
+  /** The last error of the watch or of a check: written by WatchLiveness and AntiEntropy. */
+  private final AtomicReference<String> lastError = new AtomicReference<>();
+  /** Whether the informer's list succeeded, so a start failure names the list or the watch. */
   private volatile boolean listSucceeded;
-  private volatile String lastError; // of the watch or a check
-  private volatile String applyError; // of the last apply; cleared by a good one
-  private volatile boolean watchFailing;
-  private volatile boolean checkFailing;
-  private volatile Throwable startFailure;
-
-  /**
-   * The informer's state known to be older than a version an anti-entropy check wrote: ignored
-   * until the informer moves on. Confined to the apply thread.
-   */
-  private String staleInformerMarker;
-
-  /** Whether a degraded state was already logged, so it is logged once per episode. */
-  private String loggedDegraded;
 
   MaterializerEngine(Settings settings) {
     this.settings = settings;
@@ -120,7 +88,7 @@ final class MaterializerEngine {
     try {
       open();
       HasMetadata seed = get();
-      applyOrThrow(seed);
+      applying.applyOrThrow(seed);
       startThreads();
       startInformer(seed);
       startTimers();
@@ -178,6 +146,8 @@ final class MaterializerEngine {
     AtomicWriter writer = AtomicWriter.forDirectory(settings.directory);
     applier = new VersionApplier(
         ref, writer, settings.items, settings.mode(), settings.optional, time);
+    applying = new ReportingApplier(ref, settings.directory, applier);
+    liveness = new WatchLiveness(ref, settings.staleAfter, time, lastError);
     if (ref.kind() == ObjectRef.Kind.SECRET) {
       warnIfOnDisk(writer.directory());
     }
@@ -198,20 +168,12 @@ final class MaterializerEngine {
   }
 
   private void startThreads() {
-    applyThread = new ScheduledThreadPoolExecutor(1, factory("kubernetes"));
-    applyThread.setRemoveOnCancelPolicy(true);
-    checkThread = Executors.newSingleThreadExecutor(factory("kubernetes-check"));
-    timers = settings.scheduler != null ? settings.scheduler : Scheduler.of(applyThread);
-    startedNanos = time.nanoTime();
-  }
-
-  private ThreadFactory factory(String role) {
-    return runnable -> {
-      Thread thread = new Thread(runnable, "reloadwatch-" + role + "-" + counter.incrementAndGet());
-      thread.setDaemon(true);
-      threads.add(thread);
-      return thread;
-    };
+    MaterializerThreads t = new MaterializerThreads();
+    threads = t;
+    timers = settings.scheduler != null ? settings.scheduler : Scheduler.of(t.apply);
+    liveness.started();
+    antiEntropy = new AntiEntropy(this, ref, settings, applier, applying, t.check, t.apply,
+        timers, lastError);
   }
 
   private void startInformer(HasMetadata seed) throws IOException {
@@ -219,18 +181,20 @@ final class MaterializerEngine {
     // seeding makes the informer's first list a quorum read instead of one from the watch cache,
     // which may lag the GET we just wrote from (a restarted sidecar would then go backwards)
     inf.initialState(seed == null ? Stream.empty() : Stream.of(seed));
-    inf.exceptionHandler(this::onInformerException);
+    inf.exceptionHandler(liveness::onInformerException);
     inf.addEventHandler(new Handler());
     informer = inf;
+    liveness.follow(inf);
     CompletableFuture<Void> started = inf.start().toCompletableFuture();
     try {
       started.get(settings.startTimeout.toNanos(), TimeUnit.NANOSECONDS);
-      observedSyncVersion = inf.lastSyncResourceVersion(); // the list's: not news
+      liveness.synced();
     } catch (TimeoutException e) {
       logger.warn("no watch on {} after {}: retrying in the background; the files from the first"
           + " GET stay in place", ref, settings.startTimeout);
     } catch (ExecutionException e) {
-      Throwable cause = startFailure != null ? startFailure : e.getCause();
+      Throwable refused = liveness.startFailure();
+      Throwable cause = refused != null ? refused : e.getCause();
       throw ApiErrors.translate(ref, listSucceeded ? "watch" : "list", cause);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -239,16 +203,8 @@ final class MaterializerEngine {
   }
 
   private void startTimers() {
-    if (!settings.antiEntropyInterval.isZero()) {
-      antiEntropyTimer = timers.schedule(this::antiEntropyTick, settings.antiEntropyInterval);
-    }
-    livenessTimer = timers.schedule(this::livenessTick, livenessPeriod());
-  }
-
-  /** A quarter of the stale bound, so a change of the watch's version is seen in good time. */
-  private Duration livenessPeriod() {
-    Duration quarter = settings.staleAfter.dividedBy(4);
-    return quarter.isZero() ? Duration.ofMillis(1) : quarter;
+    antiEntropy.startTimer();
+    liveness.startTimer(timers, this::closed);
   }
 
   void close() {
@@ -256,34 +212,21 @@ final class MaterializerEngine {
     if (previous == State.CLOSED) {
       return;
     }
-    cancel(antiEntropyTimer);
-    cancel(livenessTimer);
+    AntiEntropy checker = antiEntropy;
+    if (checker != null) {
+      checker.cancelTimer();
+    }
+    WatchLiveness watch = liveness;
+    if (watch != null) {
+      watch.cancelTimer();
+    }
     SharedIndexInformer<HasMetadata> inf = informer;
     if (inf != null) {
       inf.stop();
     }
-    ExecutorService apply = applyThread;
-    ExecutorService check = checkThread;
-    if (apply != null) {
-      apply.shutdownNow();
-    }
-    if (check != null) {
-      check.shutdownNow();
-    }
-    boolean ownThread = threads.contains(Thread.currentThread());
-    if (!ownThread) {
-      await(apply);
-      await(check);
-    }
-    for (Thread thread : threads) {
-      if (thread != Thread.currentThread()) {
-        try {
-          thread.join(TimeUnit.SECONDS.toMillis(10));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          break;
-        }
-      }
+    MaterializerThreads t = threads;
+    if (t != null) {
+      t.stop();
     }
     KubernetesClient owned = ownsClient ? client : null;
     if (owned != null) {
@@ -291,25 +234,6 @@ final class MaterializerEngine {
     }
     if (previous == State.RUNNING) {
       logger.info("stopped materializing {} into [{}]", ref, settings.directory);
-    }
-  }
-
-  private static void cancel(Future<?> future) {
-    if (future != null) {
-      future.cancel(false);
-    }
-  }
-
-  private static void await(ExecutorService executor) {
-    if (executor == null) {
-      return;
-    }
-    try {
-      if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {
-        logger.warn("a materializer thread did not stop within 10 s");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 
@@ -325,22 +249,26 @@ final class MaterializerEngine {
     return ref;
   }
 
+  boolean closed() {
+    return state.get() == State.CLOSED;
+  }
+
   // ---------------------------------------------------------------- reading the API
 
   /** A quorum GET by name: the newest version, or null if the object does not exist. */
-  private HasMetadata get() throws KubernetesApiException {
+  HasMetadata get() throws KubernetesApiException {
     HasMetadata object;
     try {
       object = ref.resource(client).get();
     } catch (RuntimeException e) {
       throw ApiErrors.translate(ref, "get", e);
     }
-    lastApiContact = now();
+    liveness.apiContact();
     return object;
   }
 
   /** The object as the informer has it now, or null. */
-  private HasMetadata fromInformer() {
+  HasMetadata fromInformer() {
     SharedIndexInformer<HasMetadata> inf = informer;
     if (inf == null) {
       return null;
@@ -378,40 +306,16 @@ final class MaterializerEngine {
 
   /** Anything the informer delivers: proof the watch path works, and a reason to reconcile. */
   private void watchContact() {
-    Instant at = now();
-    lastWatchContactNanos = time.nanoTime();
-    lastWatchContact = at;
-    lastApiContact = at;
-    if (watchFailing) {
-      watchFailing = false;
-      lastError = null;
-      logger.info("watch on {} is back", ref);
-    }
+    liveness.contact();
     requestReconcile();
   }
 
-  private boolean onInformerException(boolean started, Throwable t) {
-    int code = ApiErrors.code(t);
-    String description = ApiErrors.describe(t);
-    lastError = "watch on " + ref + " failed: " + description;
-    if (!started && (code == 401 || code == 403)) {
-      startFailure = t; // start() turns it into an exception that names the rule
-      return false;
-    }
-    if (!watchFailing) {
-      watchFailing = true;
-      logger.warn("watch on {} failed ({}): retrying; the files stay as they are", ref,
-          description);
-    }
-    return true; // keep retrying, whatever failed: the informer must never stop by itself
-  }
-
-  // ---------------------------------------------------------------- applying
+  // ---------------------------------------------------------------- reconciling
 
   private void requestReconcile() {
     if (reconcilePending.compareAndSet(false, true)) {
       try {
-        applyThread.execute(this::reconcile);
+        threads.apply.execute(this::reconcile);
       } catch (RejectedExecutionException e) {
         reconcilePending.set(false); // closed
       }
@@ -420,185 +324,21 @@ final class MaterializerEngine {
 
   /** Test seam: a reconcile on the apply thread, as a late informer callback would cause. */
   CompletableFuture<Void> reconcileNow() {
-    return CompletableFuture.runAsync(this::reconcile, applyThread);
+    return CompletableFuture.runAsync(this::reconcile, threads.apply);
   }
 
   /** Level-triggered: renders whatever the informer holds now, never the event that woke it. */
   private void reconcile() {
     reconcilePending.set(false);
     HasMetadata current = fromInformer();
-    String marker = VersionApplier.marker(current);
-    if (staleInformerMarker != null) {
-      if (staleInformerMarker.equals(marker)) {
-        logger.debug("{}: the informer still holds {}, older than what the last check wrote",
-            ref, marker);
-        return;
-      }
-      staleInformerMarker = null;
-    }
-    applyLogged(current);
-  }
-
-  /** Applies and logs the outcome; returns null if nothing could be applied. */
-  private Outcome applyLogged(HasMetadata object) {
-    try {
-      return applyOrThrow(object);
-    } catch (IOException e) {
-      applyError = "cannot write [" + settings.directory + "]: " + e;
-      logger.warn("cannot write {} into [{}]: {}; the next change or check tries again", ref,
-          settings.directory, e.toString());
-      return null;
-    }
-  }
-
-  /** Like {@link #applyLogged}, but a write failure is thrown: at start, it fails start(). */
-  private Outcome applyOrThrow(HasMetadata object) throws IOException {
-    try {
-      Outcome outcome = applier.apply(object);
-      applyError = null;
-      if (outcome == Outcome.KEPT_DELETED) {
-        logDegradedOnce(applier.degradedReason());
-      } else {
-        loggedDegraded = null;
-      }
-      return outcome;
-    } catch (InvalidPayloadException e) {
-      applyError = e.getMessage();
-      logDegradedOnce(e.getMessage());
-      return null;
-    }
-  }
-
-  private void logDegradedOnce(String reason) {
-    if (!reason.equals(loggedDegraded)) {
-      loggedDegraded = reason;
-      logger.warn("{}", reason);
-    }
-  }
-
-  // ---------------------------------------------------------------- anti-entropy
-
-  private void antiEntropyTick() {
-    if (state.get() == State.CLOSED) {
+    if (antiEntropy.suppresses(VersionApplier.marker(current))) {
       return;
     }
-    try {
-      antiEntropyTimer = timers.schedule(this::antiEntropyTick, settings.antiEntropyInterval);
-      if (checkRunning.compareAndSet(false, true)) {
-        checkThread.execute(this::check);
-      }
-    } catch (RejectedExecutionException e) {
-      checkRunning.set(false); // closed meanwhile
-    }
+    applying.applyLogged(current);
   }
 
-  /** On the check thread: the GET, then the comparison on the apply thread. */
-  private void check() {
-    try {
-      String before = VersionApplier.marker(fromInformer());
-      HasMetadata fetched;
-      try {
-        fetched = get();
-      } catch (KubernetesApiException e) {
-        lastError = "anti-entropy check: " + e.getMessage();
-        if (!checkFailing) {
-          checkFailing = true;
-          logger.warn("anti-entropy check of {} failed: {}", ref, e.getMessage());
-        }
-        return;
-      }
-      if (checkFailing) {
-        checkFailing = false;
-        String error = lastError;
-        if (error != null && error.startsWith("anti-entropy check")) {
-          lastError = null;
-        }
-      }
-      applyThread.execute(() -> {
-        try {
-          compare(before, fetched);
-        } finally {
-          checks.incrementAndGet();
-        }
-      });
-    } catch (RejectedExecutionException e) {
-      // closed meanwhile
-    } finally {
-      checkRunning.set(false);
-    }
-  }
-
-  /**
-   * Compares a GET with the informer and the directory, on the apply thread. The GET is a quorum
-   * read issued after {@code before} was taken, so if the informer still holds {@code before} and
-   * the GET differs, the GET is the newer: the watch missed something, and the GET's version is
-   * written. If the informer moved meanwhile, nothing is concluded.
-   */
-  private void compare(String before, HasMetadata fetched) {
-    String now = VersionApplier.marker(fromInformer());
-    if (!now.equals(before) || reconcilePending.get()) {
-      logger.debug("{}: the watch delivered during the check; the next check decides", ref);
-      return;
-    }
-    String api = VersionApplier.marker(fetched);
-    boolean watchBehind = !api.equals(now);
-    boolean alreadyApplied = api.equals(applier.applied());
-    if (!applier.needsApply(fetched)) {
-      staleInformerMarker = watchBehind ? now : null;
-      return;
-    }
-    if (!watchBehind && !alreadyApplied) {
-      applyLogged(fetched); // the informer has it and a reconcile is on its way
-      return;
-    }
-    if (watchBehind) {
-      staleInformerMarker = now;
-      logger.warn("anti-entropy: {} is {} but the watch delivered {}: repairing [{}] from a GET",
-          ref, VersionApplier.ABSENT.equals(api) ? "gone" : "at resourceVersion " + api,
-          VersionApplier.ABSENT.equals(now) ? "nothing" : "resourceVersion " + now,
-          settings.directory);
-    } else {
-      logger.warn("anti-entropy: the files in [{}] differ from {} at resourceVersion {}:"
-          + " rewriting them", settings.directory, ref, api);
-    }
-    Outcome outcome = applyLogged(fetched);
-    if (outcome == Outcome.WRITTEN || outcome == Outcome.KEPT_DELETED) {
-      driftRepairs.incrementAndGet();
-    }
-  }
-
-  // ---------------------------------------------------------------- liveness
-
-  private void livenessTick() {
-    if (state.get() == State.CLOSED) {
-      return;
-    }
-    observeWatch();
-    try {
-      livenessTimer = timers.schedule(this::livenessTick, livenessPeriod());
-    } catch (RejectedExecutionException e) {
-      // closed meanwhile
-    }
-  }
-
-  /** A bookmark or event moves the informer's last resource version: the watch is alive. */
-  private void observeWatch() {
-    SharedIndexInformer<HasMetadata> inf = informer;
-    if (inf == null) {
-      return;
-    }
-    String version = inf.lastSyncResourceVersion();
-    if (version != null && !version.equals(observedSyncVersion)) {
-      observedSyncVersion = version;
-      Instant at = now();
-      lastWatchContactNanos = time.nanoTime();
-      lastWatchContact = at;
-      lastApiContact = at;
-    }
-  }
-
-  private Instant now() {
-    return time.instant();
+  boolean reconcilePending() {
+    return reconcilePending.get();
   }
 
   // ---------------------------------------------------------------- status
@@ -609,16 +349,15 @@ final class MaterializerEngine {
     b.source = ref.toString();
     b.directory = settings.directory;
     VersionApplier a = applier;
-    SharedIndexInformer<HasMetadata> inf = informer;
+    WatchLiveness watch = liveness;
     if (b.state == MaterializerStatus.State.RUNNING) {
-      observeWatch();
-      long now = time.nanoTime();
-      long since = lastWatchContactNanos == NEVER ? startedNanos : lastWatchContactNanos;
-      b.stale = now - since > settings.staleAfter.toNanos();
-      b.connected = inf != null && inf.isWatching();
+      b.stale = watch.stale();
+      b.connected = watch.connected();
     }
-    b.lastWatchContact = lastWatchContact;
-    b.lastApiContact = lastApiContact;
+    if (watch != null) {
+      b.lastWatchContact = watch.lastWatchContact();
+      b.lastApiContact = watch.lastApiContact();
+    }
     if (a != null) {
       b.ready = a.ready();
       b.resourceVersion = a.resourceVersion();
@@ -626,9 +365,14 @@ final class MaterializerEngine {
       b.lastWrite = a.lastWrite();
       b.degradedReason = a.degradedReason();
     }
-    b.checks = checks.get();
-    b.driftRepairs = driftRepairs.get();
-    b.lastError = applyError != null ? applyError : lastError;
+    AntiEntropy checker = antiEntropy;
+    if (checker != null) {
+      b.checks = checker.checks();
+      b.driftRepairs = checker.driftRepairs();
+    }
+    ReportingApplier reporting = applying;
+    String applyError = reporting == null ? null : reporting.error();
+    b.lastError = applyError != null ? applyError : lastError.get();
     if (b.lastError == null && b.state == MaterializerStatus.State.RUNNING && !b.connected) {
       b.lastError = "watch on " + ref + " is not open: reconnecting";
     }

@@ -13,10 +13,13 @@
  * refuse to project.
  *
  * <p>Everything else is package-private, one concern per file: {@code MaterializerEngine}
- * (lifecycle, informer, anti-entropy, liveness), {@code VersionApplier} (one write per version,
- * deletes as kubelet does), {@code Payloads} (an object's files, as kubelet's MakePayload), {@code
- * ObjectRef} and {@code Namespaces} (which object, in which namespace), {@code ApiErrors} (errors
- * that are safe to log). Every line is logged under {@code KubernetesMaterializer}.
+ * (lifecycle, and the informer wired to the apply thread), {@code MaterializerThreads} (which
+ * threads run, and how they stop), {@code WatchLiveness} (is the watch still alive?), {@code
+ * AntiEntropy} (how is drift repaired?), {@code ReportingApplier} (an apply's outcome, logged and
+ * kept for the status), {@code VersionApplier} (one write per version, deletes as kubelet does),
+ * {@code Payloads} (an object's files, as kubelet's MakePayload), {@code ObjectRef} and {@code
+ * Namespaces} (which object, in which namespace), {@code ApiErrors} (errors that are safe to log).
+ * Every line is logged under {@code KubernetesMaterializer}.
  *
  * @since 0.1.0
  */

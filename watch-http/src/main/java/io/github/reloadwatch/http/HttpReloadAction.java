@@ -34,59 +34,15 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each {@link #reload(ReloadEvent)} call is exactly one attempt (one request, plus the
  * readiness and verification requests of a preset), bounded by {@link
- * Builder#attemptTimeout(Duration)}: the watcher owns retries and their timing. Outcomes:
- *
- * <table class="striped">
- *   <caption>What an attempt's outcome means</caption>
- *   <thead>
- *     <tr><th>outcome</th><th>thrown</th><th>the watcher</th><th>circuit breaker</th></tr>
- *   </thead>
- *   <tbody>
- *     <tr><td>the expected status (any 2xx by default), verified if asked</td><td>nothing</td>
- *         <td>done</td><td>closes</td></tr>
- *     <tr><td>connection refused, reset or closed before any response; unknown host (a
- *         Service not created yet); no route; a preset's readiness endpoint answering 502 or 503
- *         (starting up)</td>
- *         <td>{@link HttpReloadException}, {@linkplain HttpReloadException.Kind#TRANSIENT
- *         transient}, {@link HttpReloadException#targetUnavailable() targetUnavailable()}
- *         true</td>
- *         <td>retries every {@link io.github.reloadwatch.RetryPolicy#unavailableInterval()}
- *         (1 s, jittered) while it lasts</td><td>not counted</td></tr>
- *     <tr><td>timeouts (connect, response, attempt), 408, 429, 502, 503, 504, a response
- *         broken off midway</td>
- *         <td>{@link HttpReloadException}, transient; {@code Retry-After} (408, 429, 502-504)
- *         as its {@linkplain HttpReloadException#retryAfter() hint}</td>
- *         <td>exponential backoff, no sooner than the hint</td><td>counted</td></tr>
- *     <tr><td>500 and other 5xx outside the reject statuses (a plain action at Prometheus gets
- *         500 for a bad config); a verification that cannot confirm the reload</td>
- *         <td>{@link HttpReloadException}, transient</td><td>exponential backoff</td>
- *         <td>closes (it answered)</td></tr>
- *     <tr><td>a status listed by {@link Builder#rejectStatus(int...)} (500 for the Prometheus
- *         and Alertmanager presets): the target refused the content</td>
- *         <td>{@link ReloadRejectedException} (cause: {@link HttpReloadException})</td>
- *         <td>not retried until the content changes</td><td>closes</td></tr>
- *     <tr><td>401, 403, 404, 405, other 4xx, redirects, TLS failures</td>
- *         <td>{@link HttpReloadException}, {@linkplain
- *         HttpReloadException.Kind#MISCONFIGURATION misconfiguration}: the message says what to
- *         fix</td>
- *         <td>backoff, so fixing the target (such as restarting Prometheus with {@code
- *         --web.enable-lifecycle}) heals without a content change</td><td>closes</td></tr>
- *     <tr><td>an unreadable credential or TLS file: nothing sent</td>
- *         <td>{@link HttpReloadException}, misconfiguration</td><td>backoff</td>
- *         <td>not counted</td></tr>
- *     <tr><td>a retry while the circuit breaker is open: nothing sent</td>
- *         <td>{@link CircuitOpenException}, its hint the time left</td>
- *         <td>backoff, no sooner than the hint</td><td>stays open</td></tr>
- *   </tbody>
- * </table>
+ * Builder#attemptTimeout(Duration)}: the watcher owns retries and their timing. The {@linkplain
+ * io.github.reloadwatch.http package documentation} tables each outcome: what is thrown, what the
+ * watcher does, whether the circuit breaker counts it.
  *
  * <p>A response body is read up to 64 KiB (a verification page up to 8 MiB); a longer or endless
  * body is not drained: the connection is aborted and the outcome is decided on what was read.
  *
- * <p>Prometheus answers {@code -/ready} 503 while it starts and holds a reload until it is ready,
- * so a preset reads that endpoint after a 502, 503 or response timeout, and before the reload
- * when the last attempt found the target away: a 502 or 503 there means "starting up" (cheap);
- * any other answer lets the reload's own outcome stand.
+ * <p>A preset also reads its server's readiness endpoint after a 502, 503 or response timeout
+ * (see {@link PrometheusReload}).
  *
  * <p>The circuit breaker guards a target that answers expensively: three counted failures in a
  * row open it for {@link Builder#circuitOpenDuration(Duration)} (5 s by default); retries of the
@@ -165,11 +121,9 @@ public final class HttpReloadAction implements ReloadAction, AutoCloseable {
     this.description = "HttpReloadAction{" + target
         + (b.preset != Preset.NONE ? ", preset=" + b.preset.name() : "")
         + (b.headers.isEmpty() ? "" : ", headers=" + new TreeSet<>(b.headers.keySet()))
-        + credentials.summary()
-        + (b.caCertificate != null ? ", caCertificate=" + b.caCertificate : "")
-        + (b.clientCertificate != null ? ", clientCertificate=" + b.clientCertificate : "")
-        + (b.insecureSkipVerify ? ", insecureSkipVerify" : "")
-        + (verify ? ", verify" : "") + "}";
+        + credentials.summary() + (b.caCertificate != null ? ", caCertificate=" + b.caCertificate
+        : "") + (b.clientCertificate != null ? ", clientCertificate=" + b.clientCertificate : "")
+        + (b.insecureSkipVerify ? ", insecureSkipVerify" : "") + (verify ? ", verify" : "") + "}";
   }
 
   /**
@@ -398,7 +352,7 @@ public final class HttpReloadAction implements ReloadAction, AutoCloseable {
     public Builder expectStatus(int... codes) {
       Set<Integer> checked = new LinkedHashSet<>();
       for (int code : codes) {
-        checked.add(checkStatus(code));
+        checked.add(Checks.status(code));
       }
       expectStatus.clear();
       expectStatus.addAll(checked);
@@ -417,7 +371,7 @@ public final class HttpReloadAction implements ReloadAction, AutoCloseable {
     public Builder rejectStatus(int... codes) {
       Set<Integer> checked = new LinkedHashSet<>();
       for (int code : codes) {
-        checked.add(checkStatus(code));
+        checked.add(Checks.status(code));
       }
       rejectStatus.clear();
       rejectStatus.addAll(checked);
@@ -506,7 +460,7 @@ public final class HttpReloadAction implements ReloadAction, AutoCloseable {
      * @throws IllegalArgumentException if it is not positive
      */
     public Builder connectTimeout(Duration timeout) {
-      this.connectTimeout = checkPositive(timeout, "connectTimeout");
+      this.connectTimeout = Checks.positive(timeout, "connectTimeout");
       return this;
     }
 
@@ -519,7 +473,7 @@ public final class HttpReloadAction implements ReloadAction, AutoCloseable {
      * @throws IllegalArgumentException if it is not positive
      */
     public Builder responseTimeout(Duration timeout) {
-      this.responseTimeout = checkPositive(timeout, "responseTimeout");
+      this.responseTimeout = Checks.positive(timeout, "responseTimeout");
       return this;
     }
 
@@ -533,7 +487,7 @@ public final class HttpReloadAction implements ReloadAction, AutoCloseable {
      * @throws IllegalArgumentException if it is not positive
      */
     public Builder attemptTimeout(Duration timeout) {
-      this.attemptTimeout = checkPositive(timeout, "attemptTimeout");
+      this.attemptTimeout = Checks.positive(timeout, "attemptTimeout");
       return this;
     }
 
@@ -549,7 +503,7 @@ public final class HttpReloadAction implements ReloadAction, AutoCloseable {
      * @throws IllegalArgumentException if it is not positive
      */
     public Builder circuitOpenDuration(Duration duration) {
-      this.circuitOpenDuration = checkPositive(duration, "circuitOpenDuration");
+      this.circuitOpenDuration = Checks.positive(duration, "circuitOpenDuration");
       return this;
     }
 
@@ -629,21 +583,6 @@ public final class HttpReloadAction implements ReloadAction, AutoCloseable {
             + " user info in the uri and an Authorization header is configured: choose one");
       }
       return new HttpReloadAction(this);
-    }
-
-    private static int checkStatus(int code) {
-      if (code < 100 || code > 599) {
-        throw new IllegalArgumentException("status (" + code + ") must be in 100-599");
-      }
-      return code;
-    }
-
-    private static Duration checkPositive(Duration value, String name) {
-      Objects.requireNonNull(value, name + " cannot be null");
-      if (value.isNegative() || value.isZero()) {
-        throw new IllegalArgumentException(name + " (" + value + ") must be positive");
-      }
-      return value;
     }
   }
 }

@@ -29,6 +29,12 @@ import org.slf4j.LoggerFactory;
  * basic auth for every request and is never shown. The returned builder accepts every other
  * {@link HttpReloadAction.Builder} option (credentials, TLS, timeouts).
  *
+ * <p>Prometheus answers {@code -/ready} 503 while it starts (replaying its WAL) and holds a reload
+ * until it is ready, so the preset reads that endpoint after a 502, 503 or response timeout, and
+ * before the reload when the last attempt found the target away: a 502 or 503 there means
+ * "starting up" (a cheap, unavailable failure, retried every second); any other answer lets the
+ * reload's own outcome stand.
+ *
  * <p>This class is stateless and thread-safe.
  *
  * @since 0.1.0

@@ -26,8 +26,6 @@ final class ConfigmapReloadMetrics implements ReloadListener {
   private final Counter requestErrors;
   private final Counter watcherErrors;
   private final Counter requests;
-  /** The target whose failure the watcher reports next; written and read on the reload thread. */
-  private volatile String lastFailed;
 
   ConfigmapReloadMetrics(PrometheusRegistry registry) {
     lastReloadError = Gauge.builder().name("configmap_reload_last_reload_error")
@@ -79,7 +77,6 @@ final class ConfigmapReloadMetrics implements ReloadListener {
     }
     requestErrors.labelValues(target, reason).inc();
     lastReloadError.labelValues(target).set(1);
-    lastFailed = target;
   }
 
   @Override
@@ -89,9 +86,8 @@ final class ConfigmapReloadMetrics implements ReloadListener {
 
   @Override
   public void onFailed(ReloadEvent event, Throwable error, Duration retryIn) {
-    String target = lastFailed;
-    if (retryIn.isZero() && target != null) {
-      requestErrors.labelValues(target, "retries_exhausted").inc();
+    if (retryIn.isZero()) {
+      requestErrors.labelValues(event.target(), "retries_exhausted").inc();
     }
   }
 }

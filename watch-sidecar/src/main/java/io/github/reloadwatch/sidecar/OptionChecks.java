@@ -17,8 +17,10 @@ final class OptionChecks {
   private OptionChecks() {}
 
   static void check(SidecarOptions o) {
-    if (o.watch.isEmpty()) {
-      throw new UsageException("Missing required option: --watch (or RELOADWATCH_WATCH)");
+    List<ApiObject> fromApi = ApiObject.plan(o);
+    if (o.watch.isEmpty() && fromApi.isEmpty()) {
+      throw new UsageException("Missing required option: --watch (or RELOADWATCH_WATCH), or"
+          + " --from-configmap/--from-secret with --materialize");
     }
     oneOf("--log-format", o.logFormat, LOG_FORMATS);
     oneOf("--log-level", o.logLevel, LOG_LEVELS);

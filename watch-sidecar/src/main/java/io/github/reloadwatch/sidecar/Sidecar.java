@@ -16,6 +16,8 @@ import picocli.CommandLine;
  * <pre>
  * reloadwatch-sidecar --watch /etc/prometheus --prometheus http://localhost:9090
  * reloadwatch-sidecar --watch /etc/prometheus -- curl -fsS -X POST http://localhost:9090/-/reload
+ * reloadwatch-sidecar --from-configmap prometheus-config --materialize /etc/prometheus \
+ *     --prometheus http://localhost:9090
  * </pre>
  *
  * <p>It also runs its peers' argument lines unchanged: weaveworks/watch ({@code -v -t

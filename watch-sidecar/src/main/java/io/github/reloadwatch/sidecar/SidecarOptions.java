@@ -32,6 +32,8 @@ import picocli.CommandLine.Parameters;
       "",
       "Targets: --url, --prometheus, --alertmanager (HTTP), --signal with --pid, --pid-file or"
           + " --process-name, or a command after --.",
+      "Or, instead of a mounted folder, read ConfigMaps and Secrets straight from the Kubernetes"
+          + " API: --from-configmap NAME --materialize DIR.",
       "Also runs the argument lines of weaveworks/watch (-p DIR COMMAND...), configmap-reload"
           + " (--volume-dir, --webhook-url) and prometheus-config-reloader (--config-file,"
           + " --watched-dir, --reload-url) unchanged.",
@@ -44,6 +46,21 @@ final class SidecarOptions {
   @Option(names = {"--watch", "--volume-dir", "-volume-dir"}, paramLabel = "DIR", split = ",",
       description = "Directory (or file) to watch; repeatable.")
   List<Path> watch = new ArrayList<>();
+
+  @Option(names = "--from-configmap", paramLabel = "[NAMESPACE/]NAME", split = ",",
+      description = "Read this ConfigMap straight from the Kubernetes API (no kubelet delay) and"
+          + " write it into --materialize DIR; repeatable.")
+  List<String> fromConfigMaps = new ArrayList<>();
+
+  @Option(names = "--from-secret", paramLabel = "[NAMESPACE/]NAME", split = ",",
+      description = "Like --from-configmap, for a Secret (files 0600; use a memory-backed DIR);"
+          + " repeatable.")
+  List<String> fromSecrets = new ArrayList<>();
+
+  @Option(names = "--materialize", paramLabel = "DIR",
+      description = "Where --from-configmap/--from-secret objects are written, in kubelet's"
+          + " layout, and watched: DIR itself for one object, DIR/<name> for each of several.")
+  Path materialize;
 
   @Option(names = "--recursive", description = "Include subdirectories.")
   boolean recursive;
@@ -211,7 +228,8 @@ final class SidecarOptions {
   @Option(names = "--dry-run", description = "Log what would be reloaded; call nothing.")
   boolean dryRun;
 
-  @Option(names = "--once", description = "Render the outputs once, then exit; call nothing.")
+  @Option(names = "--once", description = "Render the outputs (and write the --from-* objects)"
+      + " once, then exit; call nothing.")
   boolean once;
 
   @Option(names = {"--listen-address", "--web.listen-address", "-web.listen-address"},
@@ -228,8 +246,9 @@ final class SidecarOptions {
 
   @Option(names = "--unhealthy-after", paramLabel = "DURATION",
       converter = Conversions.DurationConverter.class, defaultValue = "60s",
-      description = "/healthz fails once the watcher could not watch or scan for this long"
-          + " (default: ${DEFAULT-VALUE}).")
+      description = "/healthz fails once the watcher could not watch or scan, or the watch of a"
+          + " --from-* object was disconnected or silent, for this long (default:"
+          + " ${DEFAULT-VALUE}).")
   Duration unhealthyAfter;
 
   @Option(names = "--wait-for-dirs", paramLabel = "DURATION",
@@ -265,6 +284,11 @@ final class SidecarOptions {
 
   /** prometheus-config-reloader's runtime info URL, to confirm signal reloads; or null. */
   URI runtimeInfoUrl;
+
+  /** Whether objects are read from the Kubernetes API (--from-configmap, --from-secret). */
+  boolean fromApi() {
+    return !fromConfigMaps.isEmpty() || !fromSecrets.isEmpty();
+  }
 
   /** The effective longest delay: --max-delay, or 5 s and at least --debounce. */
   Duration effectiveMaxDelay() {

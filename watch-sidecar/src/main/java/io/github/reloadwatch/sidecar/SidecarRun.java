@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -13,9 +14,10 @@ import org.slf4j.Logger;
 
 /**
  * The sidecar's life: everything is built (so bad arguments fail before anything starts), then the
- * status server and the SIGTERM hook come up, missing paths are awaited with the probes served,
- * the watcher starts, and the run ends on SIGTERM or SIGINT with status 0. A start-up failure
- * exits with 1.
+ * status server and the SIGTERM hook come up, the {@code --from-*} objects are written (see {@link
+ * KubernetesSources}, referred to only when such an option is given), missing paths are awaited
+ * with the probes served, the watcher starts, and the run ends on SIGTERM or SIGINT with status 0.
+ * A start-up failure exits with 1.
  */
 final class SidecarRun {
 
@@ -24,6 +26,8 @@ final class SidecarRun {
   private final CountDownLatch stopping = new CountDownLatch(1);
   private final StatusServer.State state = new StatusServer.State();
   private volatile StatusServer server;
+  /** The --from-* objects, or null without them (then no Kubernetes class is ever loaded). */
+  private volatile KubernetesSources sources;
 
   SidecarRun(SidecarOptions options) {
     this.o = options;
@@ -37,11 +41,23 @@ final class SidecarRun {
    */
   int run() throws InterruptedException {
     Logger logger = Sidecar.logger();
-    SidecarMetrics metrics = new SidecarMetrics(o.watch.size(), Clock.systemUTC(),
+    List<ApiObject> fromApi = ApiObject.plan(o);
+    // checks the names as the API server would; loads the Kubernetes classes only if needed
+    KubernetesSources fromKubernetes = fromApi.isEmpty() ? null
+        : KubernetesSources.fromOptions(fromApi);
+    List<Path> paths = new ArrayList<>(o.watch);
+    fromApi.forEach(object -> paths.add(object.directory()));
+    SidecarMetrics metrics = new SidecarMetrics(paths.size(), Clock.systemUTC(),
         () -> state.watcher.get());
     ConfigmapReloadMetrics perTarget = new ConfigmapReloadMetrics(metrics.registry());
     List<TargetAction> targets = new Targets(o, perTarget, System::nanoTime).build();
-    ReloadWatcher watcher = WatcherAssembly.build(o, targets, metrics, perTarget);
+    metrics.registerTargets(targets);
+    ReloadWatcher watcher = WatcherAssembly.build(o, paths, targets, metrics, perTarget);
+    if (fromKubernetes != null) {
+      fromKubernetes.registerMetrics(metrics.registry());
+      state.sources = fromKubernetes::health;
+      sources = fromKubernetes;
+    }
 
     if (!o.listenAddress.isEmpty()) {
       try {
@@ -55,6 +71,10 @@ final class SidecarRun {
     }
     Thread hook = new Thread(this::shutdown, "reloadwatch-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
+    if (sources != null && !materialize(logger)) {
+      stop(hook);
+      return 1;
+    }
     if (!awaitPaths(logger)) {
       return 0; // stopped while waiting; the hook ends the process
     }
@@ -76,11 +96,32 @@ final class SidecarRun {
       stop(hook);
       return rendered ? 0 : 1;
     }
-    logger.info("ready ({} front end): targets {}{}", o.frontEnd,
+    logger.info("ready ({} front end): targets {}{}{}", o.frontEnd,
         targets.stream().map(TargetAction::name).toList(),
+        fromApi.isEmpty() ? "" : "; from the Kubernetes API: " + fromApi.stream()
+            .map(a -> a.describe() + " -> " + a.directory()).toList(),
         server == null ? "; no status server (--listen-address is empty)" : "");
     stopping.await();
     return 0;
+  }
+
+  /**
+   * Writes the --from-* objects: once and closed with --once, else kept up to date. False after
+   * logging why they could not be (a 403 names the RBAC rule; a missing object, its namespace).
+   */
+  private boolean materialize(Logger logger) {
+    try {
+      if (o.once) {
+        sources.syncOnce();
+        logger.info("--once: the Kubernetes objects are written; not watching them");
+      } else {
+        sources.start();
+      }
+      return true;
+    } catch (IOException e) {
+      logger.error("cannot start: {}", e.getMessage());
+      return false;
+    }
   }
 
   /** Waits for --wait-for-dirs, serving probes; false if the sidecar was stopped meanwhile. */
@@ -111,8 +152,17 @@ final class SidecarRun {
     if (watcher != null) {
       watcher.close();
     }
+    closeSources();
     if (server != null) {
       server.close();
+    }
+  }
+
+  /** Stops the --from-* materializers and closes their client; the files stay. */
+  private void closeSources() {
+    KubernetesSources fromKubernetes = sources;
+    if (fromKubernetes != null) {
+      fromKubernetes.close();
     }
   }
 
@@ -126,6 +176,7 @@ final class SidecarRun {
       Sidecar.logger().info("stopping");
       watcher.close();
     }
+    closeSources();
     if (server != null) {
       server.close();
     }

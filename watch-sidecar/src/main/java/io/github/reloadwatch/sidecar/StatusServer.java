@@ -12,10 +12,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -37,6 +39,8 @@ final class StatusServer implements AutoCloseable {
   static final class State {
     volatile Supplier<WatchStatus> watcher = () -> null;
     volatile List<Path> waitingFor = List.of();
+    /** The {@code --from-*} objects as of an instant; none without those options. */
+    volatile Function<Instant, List<HealthCheck.Source>> sources = now -> List.of();
   }
 
   private StatusServer(HttpServer server, ExecutorService executor) {
@@ -77,10 +81,13 @@ final class StatusServer implements AutoCloseable {
       return t;
     });
     PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
-    server.createContext("/healthz", exchange -> reply(exchange, HealthCheck.liveness(
-        state.watcher.get(), state.waitingFor, clock.instant(), unhealthyAfter)));
-    server.createContext("/readyz", exchange -> reply(exchange,
-        HealthCheck.readiness(state.watcher.get(), state.waitingFor)));
+    server.createContext("/healthz", exchange -> {
+      Instant now = clock.instant();
+      reply(exchange, HealthCheck.liveness(state.watcher.get(), state.waitingFor,
+          state.sources.apply(now), now, unhealthyAfter));
+    });
+    server.createContext("/readyz", exchange -> reply(exchange, HealthCheck.readiness(
+        state.watcher.get(), state.waitingFor, state.sources.apply(clock.instant()))));
     server.createContext(metricsPath, exchange -> {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       writer.write(out, registry.scrape());

@@ -4,8 +4,11 @@ import io.github.reloadwatch.FileChange;
 import io.github.reloadwatch.ReloadAction;
 import io.github.reloadwatch.ReloadEvent;
 import io.github.reloadwatch.ReloadReason;
+import io.github.reloadwatch.http.CircuitState;
+import io.github.reloadwatch.http.HttpReloadAction;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
 
@@ -44,6 +47,12 @@ final class TargetAction implements ReloadAction, AutoCloseable {
 
   String name() {
     return name;
+  }
+
+  /** The circuit breaker's state, for an HTTP target; empty for the others. */
+  Optional<CircuitState> circuitState() {
+    return delegate instanceof HttpReloadAction http
+        ? Optional.of(http.circuitState()) : Optional.empty();
   }
 
   @Override

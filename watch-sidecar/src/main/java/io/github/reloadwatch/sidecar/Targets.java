@@ -15,8 +15,9 @@ import java.util.function.LongSupplier;
 
 /**
  * Builds the reload targets, each in one place and under one name: the name labels its metrics
- * and log lines, and is what per-target retry state will be keyed by. Argument errors from the
- * builders become usage errors naming the option.
+ * and log lines, and keys its own retry state ({@code ReloadWatcher.Builder.addTarget}, see
+ * {@link WatcherAssembly}). Argument errors from the builders become usage errors naming the
+ * option.
  */
 final class Targets {
 

@@ -9,19 +9,27 @@ import io.github.reloadwatch.RetryPolicy;
 import io.github.reloadwatch.Snapshot;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Turns {@link SidecarOptions} and the built targets into a {@link ReloadWatcher}, without
- * starting it. Every builder error becomes a usage error that names the option.
+ * starting it. Each target is added on its own ({@code addTarget}), so it has its own applied
+ * content, retries and status: an Alertmanager that is down never holds back Prometheus. Every
+ * builder error becomes a usage error that names the option.
  */
 final class WatcherAssembly {
 
   private WatcherAssembly() {}
 
-  static ReloadWatcher build(SidecarOptions o, List<TargetAction> targets,
+  /**
+   * @param paths what to watch: the {@code --watch} paths, then the {@code --materialize}
+   *     directories
+   */
+  static ReloadWatcher build(SidecarOptions o, List<Path> paths, List<TargetAction> targets,
       ReloadListener... listeners) {
     ReloadWatcher.Builder b = ReloadWatcher.builder()
         .debounce(o.debounce)
@@ -33,8 +41,15 @@ final class WatcherAssembly {
         .closeTimeout(o.closeTimeout)
         .retry(UsageException.forOption("--retry-interval", () -> retry(o)))
         .listener(new Listeners(List.of(listeners)));
-    o.watch.forEach(b::addPath);
-    targets.forEach(b::addAction);
+    paths.forEach(b::addPath);
+    Set<String> names = new HashSet<>();
+    for (TargetAction target : targets) {
+      if (!names.add(target.name())) {
+        throw new UsageException("the target " + target.name() + " is given twice: give each"
+            + " target once");
+      }
+      b.addTarget(target.name(), target);
+    }
     if (targets.isEmpty()) {
       b.addAction(event -> { }); // --once renders and calls nothing
     }

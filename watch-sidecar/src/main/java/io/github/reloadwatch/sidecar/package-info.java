@@ -9,6 +9,11 @@
  * SidecarRun} (start-up, waiting, SIGTERM), {@code StatusServer} and {@code HealthCheck} (probes),
  * {@code SidecarMetrics} and {@code ConfigmapReloadMetrics} (the peers' metric names next to
  * reloadwatch's), and {@code logging.SidecarLogConfigurator} (logback: text, logfmt or JSON).
+ * Straight from the Kubernetes API ({@code --from-configmap}, {@code --from-secret}, {@code
+ * --materialize}): {@code ApiObject} (which objects, which directories; no Kubernetes class),
+ * {@code KubernetesSources} (the materializers and their one fabric8 client) and {@code
+ * KubernetesMetrics}, the only files that touch watch-kubernetes and fabric8, loaded only when
+ * such an option is given.
  *
  * @since 0.1.0
  */

@@ -68,4 +68,53 @@ class HealthCheckTest {
     assertThat(HealthCheck.describe(List.of(missing), NOW))
         .isEqualTo("PATH_MISSING for 75 s (since 2026-12-01T09:58:45Z): [/etc/x] is gone\n");
   }
+
+  // the --from-* objects (#10)
+
+  private static HealthCheck.Source source(boolean ready, Instant unhealthySince, String detail) {
+    return new HealthCheck.Source("configmap prod/app", ready, unhealthySince, detail);
+  }
+
+  @Test
+  void readiness_waitsForEveryObject_beforeTheWatcher() {
+    HealthCheck.Verdict pending = HealthCheck.readiness(null, List.of(),
+        List.of(source(true, null, null), new HealthCheck.Source("secret prod/creds", false,
+            null, null)));
+    assertThat(pending.status()).isEqualTo(503);
+    assertThat(pending.body())
+        .isEqualTo("materializing secret prod/creds: no version written yet\n");
+    // every object written: the watcher decides (here: not started yet)
+    assertThat(HealthCheck.readiness(null, List.of(), List.of(source(true, null, null))).body())
+        .isEqualTo("starting\n");
+  }
+
+  @Test
+  void liveness_anUnhealthyObject_isTolerated_untilItOutlastsTheBound() {
+    HealthCheck.Verdict young = HealthCheck.liveness(null, List.of(),
+        List.of(source(true, NOW.minusSeconds(59), "the watch is disconnected")), NOW, BOUND);
+    assertThat(young.status()).isEqualTo(200);
+    assertThat(young.body()).isEqualTo("starting\nconfigmap prod/app unhealthy for 59 s (since"
+        + " 2026-12-01T09:59:01Z): the watch is disconnected\n");
+
+    HealthCheck.Verdict old = HealthCheck.liveness(null, List.of(),
+        List.of(source(true, NOW.minusSeconds(61), "the watch is disconnected")), NOW, BOUND);
+    assertThat(old.status()).isEqualTo(503);
+    assertThat(old.body()).isEqualTo("unhealthy\nconfigmap prod/app unhealthy for 61 s (since"
+        + " 2026-12-01T09:58:59Z): the watch is disconnected\n");
+  }
+
+  @Test
+  void liveness_aDeletedObject_isReportedButAlive() {
+    HealthCheck.Verdict kept = HealthCheck.liveness(null, List.of(),
+        List.of(source(true, null, "configmap prod/app does not exist; keeping the last files")),
+        NOW, BOUND);
+    assertThat(kept.status()).isEqualTo(200);
+    assertThat(kept.body()).contains("configmap prod/app: configmap prod/app does not exist");
+  }
+
+  @Test
+  void liveness_theWatchersVerdictStillCounts_withObjects() {
+    assertThat(HealthCheck.liveness(null, List.of(), List.of(source(true, null, null)), NOW,
+        BOUND)).isEqualTo(new HealthCheck.Verdict(200, "starting\n"));
+  }
 }

@@ -67,4 +67,43 @@ class ManifestValidationTest {
         .contains("must have required property name")
         .contains("container prometheus has no livenessProbe");
   }
+
+  /** #10: the native-sidecar manifest's own rules (least privilege, startup order, the mount). */
+  @Test
+  void aBrokenCopyOfTheFromApiManifest_fails() throws Exception {
+    String manifest = Files.readString(MANIFESTS.resolve("prometheus-from-api.yaml"));
+    assertThat(validate(MANIFESTS).output()).contains("0 problem(s)");
+    Path broken = Files.writeString(tmp.resolve("broken.yaml"), manifest
+        .replace("verbs: [\"get\", \"list\", \"watch\"]",
+            "verbs: [\"get\", \"list\", \"watch\", \"update\"]")
+        .replace("    resourceNames: [\"prometheus-config\"]\n", "")
+        .replace("automountServiceAccountToken: false   # Prometheus",
+            "automountServiceAccountToken: true   # Prometheus")
+        .replaceFirst("startupProbe:", "startupProbes:")                 // typos: no probes
+        .replace("livenessProbe:\n            httpGet: {path: /healthz",
+            "livenesProbe:\n            httpGet: {path: /healthz")
+        .replace("--materialize=/etc/prometheus", "--materialize=/etc/prom")
+        .replace("emptyDir: {medium: Memory, sizeLimit: 8Mi}", "emptyDir: {}")
+        .replace("--from-configmap=prometheus-config", "--from-secret=prometheus-config"));
+    Result result = validate(broken);
+    assertThat(result.exit()).isEqualTo(1);
+    assertThat(result.output())
+        .contains("rules[0] on configmaps grants update: reading needs only get, list, watch")
+        .contains("rules[0] on configmaps has no resourceNames")
+        .contains("init container reloadwatch (a native sidecar) has no livenessProbe")
+        .contains("init container reloadwatch is a native sidecar without a startupProbe")
+        .contains("the token of service account prometheus-config-reader is mounted into every"
+            + " container")
+        .contains("container reloadwatch reads secrets \"prometheus-config\" in namespace"
+            + " monitoring, but no Role bound to service account prometheus-config-reader there"
+            + " grants get, list, watch on it")
+        .contains("--materialize /etc/prom is not an emptyDir volume mounted there");
+
+    Path onDisk = Files.writeString(tmp.resolve("on-disk.yaml"), manifest
+        .replace("--from-configmap=prometheus-config", "--from-secret=prometheus-config")
+        .replace("resources: [\"configmaps\"]", "resources: [\"secrets\"]")
+        .replace("emptyDir: {medium: Memory, sizeLimit: 8Mi}", "emptyDir: {}"));
+    assertThat(validate(onDisk).output()).contains("--materialize /etc/prometheus holds a Secret"
+        + " but its emptyDir is not medium: Memory").contains("1 problem(s)");
+  }
 }

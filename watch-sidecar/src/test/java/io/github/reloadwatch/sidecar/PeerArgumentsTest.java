@@ -180,7 +180,8 @@ class PeerArgumentsTest {
         + "    static_configs:\n      - targets: ['127.0.0.1:9']\n");
     await().atMost(WAIT).untilAsserted(() ->
         assertThat(prometheus.loadedConfig()).contains("job_name: v2"));
-    assertThat(get(port, "/metrics").body()).contains("reloader_last_reload_successful 1.0");
+    assertThat(get(port, "/metrics").body()) // per target, as max_over_time(...) == 0 alerts expect
+        .containsPattern("reloader_last_reload_successful\\{target=\"[^\"]+/-/reload\"} 1.0");
   }
 
   /** The operator's init container: {@code --watch-interval=0} renders once and exits. */

@@ -17,6 +17,9 @@ final class ReloadTarget implements AutoCloseable {
   final List<String> authorizations = new CopyOnWriteArrayList<>();
   final List<String> methods = new CopyOnWriteArrayList<>();
   volatile int status = 200;
+  /** What each successful call saw, if {@link #observe} is set: read while the call is served. */
+  final List<String> observed = new CopyOnWriteArrayList<>();
+  volatile java.util.function.Supplier<String> observe;
 
   ReloadTarget() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -27,6 +30,10 @@ final class ReloadTarget implements AutoCloseable {
       authorizations.add(auth == null ? "" : auth);
       exchange.getRequestBody().readAllBytes();
       if (status == 200) {
+        java.util.function.Supplier<String> o = observe;
+        if (o != null) {
+          observed.add(o.get());
+        }
         reloads.incrementAndGet();
       }
       exchange.sendResponseHeaders(status, -1);

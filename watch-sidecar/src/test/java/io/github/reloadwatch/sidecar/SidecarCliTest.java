@@ -219,6 +219,120 @@ class SidecarCliTest {
         .isGreaterThanOrEqualTo(Duration.ofSeconds(180));
   }
 
+  // --from-configmap, --from-secret, --materialize (#10)
+
+  @Test
+  void fromApi_repeatable_noWatchNeeded_oneObjectGoesIntoTheDirectoryItself() {
+    SidecarOptions s = parse("--from-configmap", "app", "--materialize", "/run/config",
+        "--prometheus", "http://localhost:9090");
+    assertThat(s.fromConfigMaps).containsExactly("app");
+    assertThat(s.watch).isEmpty();
+    assertThat(ApiObject.plan(s)).singleElement().satisfies(o -> {
+      assertThat(o.directory()).isEqualTo(Path.of("/run/config"));
+      assertThat(o.kind()).isEqualTo(ApiObject.Kind.CONFIG_MAP);
+      assertThat(o.name()).isEqualTo("app");
+    });
+
+    SidecarOptions several = parse("--from-configmap", "app,monitoring/rules",
+        "--from-secret", "creds", "--materialize", "/run/config", "--watch", "/etc/other",
+        "--url", "http://h/r");
+    assertThat(ApiObject.plan(several)).extracting(ApiObject::directory).containsExactly(
+        Path.of("/run/config/app"), Path.of("/run/config/rules"), Path.of("/run/config/creds"));
+    assertThat(ApiObject.plan(several)).extracting(ApiObject::flag).containsExactly(
+        "--from-configmap app", "--from-configmap monitoring/rules", "--from-secret creds");
+  }
+
+  @Test
+  void fromApi_fromTheEnvironment_commaSeparated() {
+    SidecarOptions o = new SidecarOptions();
+    CommandLine cmd = Sidecar.commandLine(o).setDefaultValueProvider(
+        new Conversions.EnvironmentDefaults(Map.of(
+            "RELOADWATCH_FROM_CONFIGMAP", "app,monitoring/rules",
+            "RELOADWATCH_FROM_SECRET", "creds",
+            "RELOADWATCH_MATERIALIZE", "/run/config")::get));
+    Sidecar.parseArgs(cmd, new String[] {"--url", "http://h/r"});
+    assertThat(o.fromConfigMaps).containsExactly("app", "monitoring/rules");
+    assertThat(o.fromSecrets).containsExactly("creds");
+    assertThat(o.materialize).isEqualTo(Path.of("/run/config"));
+  }
+
+  @Test
+  void fromConfigMap_withoutMaterialize_exitsTwoNamingTheFix() {
+    assertThat(exitCode("--from-configmap", "app", "--url", "http://h/r")).isEqualTo(2);
+    assertThat(err.toString()).contains("--from-configmap needs --materialize DIR")
+        .contains("Usage:");
+    assertThat(exitCode("--from-secret", "creds", "--url", "http://h/r")).isEqualTo(2);
+    assertThat(err.toString()).contains("--from-secret needs --materialize DIR");
+  }
+
+  @Test
+  void materialize_withoutFrom_exitsTwoNamingTheFix() {
+    assertThat(exitCode("--watch", "/x", "--materialize", "/run/config", "--url", "http://h/r"))
+        .isEqualTo(2);
+    assertThat(err.toString())
+        .contains("--materialize needs --from-configmap or --from-secret");
+  }
+
+  @Test
+  void fromApi_collisions_exitTwoNamingBoth() {
+    String[][] cases = {
+        {"--from-configmap", "app", "--from-secret", "app",
+            "--from-configmap app and --from-secret app would both be written to [/run/c/app]"},
+        {"--from-configmap", "a/app,b/app", "--from-secret", "x",
+            "--from-configmap a/app and --from-configmap b/app would both be written to"},
+        {"--from-configmap", "app,app", "--from-secret", "x",
+            "--from-configmap app is given twice"},
+    };
+    for (String[] c : cases) {
+      assertThat(exitCode(c[0], c[1], c[2], c[3], "--materialize", "/run/c", "--url", "http://h/r"))
+          .as(c[4]).isEqualTo(2);
+      assertThat(err.toString()).contains(c[4]);
+    }
+  }
+
+  @Test
+  void fromApi_badReferences_exitTwoNamingTheOption() {
+    assertThat(exitCode("--from-configmap", "a/b/c", "--materialize", "/run/c", "--url",
+        "http://h/r")).isEqualTo(2);
+    assertThat(err.toString()).contains("--from-configmap takes [NAMESPACE/]NAME");
+    assertThat(exitCode("--from-configmap=", "--materialize", "/run/c", "--url", "http://h/r"))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("--from-configmap takes [NAMESPACE/]NAME, like");
+    // the API server's own naming rules, checked before anything starts
+    assertThat(exitCode("--from-secret", "Creds", "--materialize", "/run/c", "--url",
+        "http://h/r")).isEqualTo(2);
+    assertThat(err.toString()).contains("--from-secret: secret name (Creds) must be a DNS"
+        + " subdomain");
+    assertThat(exitCode("--from-configmap", "Prod/app", "--materialize", "/run/c", "--url",
+        "http://h/r")).isEqualTo(2);
+    assertThat(err.toString()).contains("--from-configmap: namespace (Prod) must be a DNS label");
+  }
+
+  @Test
+  void watch_overlappingTheMaterializedDirectory_isRefused() {
+    assertThat(exitCode("--from-configmap", "app", "--materialize", "/run/c", "--watch",
+        "/run/c", "--url", "http://h/r")).isEqualTo(2);
+    assertThat(err.toString()).contains("--watch /run/c overlaps --materialize /run/c");
+  }
+
+  @Test
+  void theSameTargetTwice_isRefused() {
+    assertThat(exitCode("--watch", "/x", "--url", "http://h/-/reload", "--url",
+        "http://h/-/reload")).isEqualTo(2);
+    assertThat(err.toString()).contains("the target http://h/-/reload is given twice");
+  }
+
+  @Test
+  void environmentVariables_ofTheKubernetesOptions() {
+    CommandLine.Model.CommandSpec spec = Sidecar.commandLine(new SidecarOptions()).getCommandSpec();
+    assertThat(Conversions.EnvironmentDefaults.variable(spec.findOption("--from-configmap")))
+        .isEqualTo("RELOADWATCH_FROM_CONFIGMAP");
+    assertThat(Conversions.EnvironmentDefaults.variable(spec.findOption("--from-secret")))
+        .isEqualTo("RELOADWATCH_FROM_SECRET");
+    assertThat(Conversions.EnvironmentDefaults.variable(spec.findOption("--materialize")))
+        .isEqualTo("RELOADWATCH_MATERIALIZE");
+  }
+
   @Test
   void redactedUrl_hasNoCredentialsOrQueryValues() {
     assertThat(Conversions.redacted(URI.create("https://u:p@h:8443/-/reload?token=abc&x=1")))

@@ -15,7 +15,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** The sidecar as a real process (this module's classes), its log in a file, and HTTP helpers. */
+/**
+ * The sidecar as a real process (this module's classes, or the shaded jar), its log in a file, and
+ * HTTP helpers. Variables of the machine that the sidecar or fabric8 would read ({@code
+ * RELOADWATCH_*}, {@code KUBECONFIG}, {@code KUBERNETES_*}) are not passed on.
+ */
 final class SidecarProcess implements AutoCloseable {
 
   static final Duration WAIT = Duration.ofSeconds(30);
@@ -31,17 +35,54 @@ final class SidecarProcess implements AutoCloseable {
 
   static SidecarProcess launch(Path dir, Map<String, String> env, String... args)
       throws IOException {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+    List<String> command = new ArrayList<>(List.of(java(),
         "-XX:TieredStopAtLevel=1", "-Xshare:auto",
         "-cp", System.getProperty("java.class.path"), Sidecar.class.getName()));
     command.addAll(List.of(args));
+    return start(dir, env, command);
+  }
+
+  /** The shaded jar, built by the package phase; tests that use it are tagged {@code jar}. */
+  static final Path JAR = Path.of("target", "reloadwatch-sidecar.jar").toAbsolutePath();
+
+  /** The JVM flags of deploy/Dockerfile's JAVA_TOOL_OPTIONS. */
+  static final List<String> DOCKERFILE_FLAGS = List.of("-XX:+UseSerialGC",
+      "-XX:TieredStopAtLevel=1", "-Xss256k", "-Xmx32m", "-XX:MaxMetaspaceSize=48m",
+      "-XX:ReservedCodeCacheSize=16m", "-XX:CICompilerCount=1", "-Xshare:auto");
+
+  /** Runs {@code java [jvmFlags] -jar target/reloadwatch-sidecar.jar args}. */
+  static SidecarProcess launchJar(Path dir, Map<String, String> env, List<String> jvmFlags,
+      String... args) throws IOException {
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(JAR),
+        JAR + " is not built: run ./mvnw -pl watch-sidecar verify");
+    List<String> command = new ArrayList<>(List.of(java()));
+    command.addAll(jvmFlags);
+    command.addAll(List.of("-jar", JAR.toString()));
+    command.addAll(List.of(args));
+    return start(dir, env, command);
+  }
+
+  private static String java() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  private static SidecarProcess start(Path dir, Map<String, String> env, List<String> command)
+      throws IOException {
     Path log = dir.resolve("sidecar-" + System.nanoTime() + ".log");
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(log.toFile());
-    pb.environment().keySet().removeIf(k -> k.startsWith("RELOADWATCH_"));
+    pb.environment().keySet().removeIf(k -> k.startsWith("RELOADWATCH_")
+        || k.startsWith("KUBERNETES_") || k.equals("KUBECONFIG"));
     pb.environment().putAll(env);
     return new SidecarProcess(pb.start(), log);
+  }
+
+  /** Waits for the process to exit by itself; returns its status. */
+  int exitValue(Duration within) throws InterruptedException {
+    if (!process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new AssertionError("the sidecar did not exit within " + within);
+    }
+    return process.exitValue();
   }
 
   static SidecarProcess launch(Path dir, String... args) throws IOException {

@@ -52,13 +52,18 @@ class SidecarProcessTest {
     await().atMost(WAIT).until(() -> target.reloads.get() == 2);
 
     String webhook = "webhook=\"http://127.0.0.1:" + target.port() + "/-/reload\"";
+    String label = "{target=\"http://127.0.0.1:" + target.port() + "/-/reload\"}";
     await().atMost(WAIT).untilAsserted(() -> assertThat(get(port, "/metrics").body())
-        .contains("reloader_reloads_total 2.0")
-        .contains("reloader_reloads_failed_total 0.0")
-        .contains("reloader_last_reload_successful 1.0")
+        .contains("reloader_reloads_total" + label + " 2.0")
+        .contains("reloader_reloads_failed_total" + label + " 0.0")
+        .contains("reloader_last_reload_successful" + label + " 1.0")
         .contains("reloader_watches 1.0")
         .containsPattern("reloader_watch_events_total [1-9]")
-        .contains("reloadwatch_reload_duration_seconds_count 2")
+        .contains("reloadwatch_reload_duration_seconds_count" + label + " 2")
+        .contains("reloadwatch_http_circuit_state{state=\"closed\","
+            + label.substring(1, label.length() - 1) + "} 1.0")
+        .contains("reloadwatch_http_circuit_state{state=\"open\","
+            + label.substring(1, label.length() - 1) + "} 0.0")
         .contains("configmap_reload_success_reloads_total{" + webhook + "} 2.0")
         .contains("configmap_reload_last_reload_error{" + webhook + "} 0.0")
         .contains("configmap_reload_requests_total{status_code=\"2xx\"," + webhook + "} 2.0")
@@ -159,10 +164,41 @@ class SidecarProcessTest {
 
     Files.writeString(template, "no version line\n");
     await().atMost(WAIT).untilAsserted(() -> assertThat(get(port, "/metrics").body())
-        .contains("reloadwatch_reloads_rejected_total 1.0"));
+        .contains("reloadwatch_reloads_rejected_total{target=\"" + target.url() + "\"} 1.0"));
     assertThat(Files.readString(output)).startsWith("version: 1");
     assertThat(target.reloads.get()).isEqualTo(1);
     assertThat(sidecar.log()).doesNotContain("s3cr3t");
+  }
+
+  /**
+   * Per-target wiring: each target has its own retries, so one that keeps failing (given first, so
+   * that a combined action would stop at it) never holds back the other; the metrics say which.
+   */
+  @Test
+  void aFailingTarget_neverHoldsBackTheOther() throws Exception {
+    ReloadTarget down = new ReloadTarget();
+    try {
+      down.status = 503;
+      Path dir = Files.createDirectories(tmp.resolve("two"));
+      Files.writeString(dir.resolve("a.yml"), "v1");
+      sidecar = SidecarProcess.launch(tmp, "--watch", dir.toString(), "--url", down.url(),
+          "--url", target.url(), "--debounce", "50ms", "--listen-address", "127.0.0.1:0");
+      int port = sidecar.port();
+      await().atMost(WAIT).until(() -> target.reloads.get() == 1);
+      Files.writeString(dir.resolve("a.yml"), "v2");
+      await().atMost(WAIT).until(() -> target.reloads.get() == 2);
+      assertThat(down.reloads.get()).isZero();
+      assertThat(down.methods).isNotEmpty();
+      await().atMost(WAIT).untilAsserted(() -> assertThat(get(port, "/metrics").body())
+          .contains("reloader_last_reload_successful{target=\"" + down.url() + "\"} 0.0")
+          .contains("reloader_last_reload_successful{target=\"" + target.url() + "\"} 1.0")
+          .contains("reloader_reloads_total{target=\"" + target.url() + "\"} 2.0")
+          .containsPattern("reloader_reloads_failed_total\\{target=\"" + down.url()
+              + "\"} [1-9]"));
+      assertThat(sidecar.log()).contains("targets [" + down.url() + ", " + target.url() + "]");
+    } finally {
+      down.close();
+    }
   }
 
   /** #14 item 10: RELOADWATCH_VERBOSE was ignored. */

@@ -11,6 +11,7 @@ import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import ch.qos.logback.core.spi.ContextAwareBase;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -21,6 +22,10 @@ import java.util.Locale;
  * #FORMAT} ({@code text}, {@code logfmt} or {@code json}) and {@value #LEVEL} (reloadwatch's own
  * level, {@code info} by default; other libraries log WARN and above).
  *
+ * <p>Whatever the level, the loggers of libraries whose DEBUG or TRACE lines print credentials or
+ * data stay at WARN: Apache HttpClient's {@code org.apache.hc} logs request headers (a bearer
+ * token, basic auth), fabric8's {@code io.fabric8} logs HTTP bodies (a Secret's values).
+ *
  * @since 0.1.0
  */
 public final class SidecarLogConfigurator extends ContextAwareBase implements Configurator {
@@ -30,6 +35,9 @@ public final class SidecarLogConfigurator extends ContextAwareBase implements Co
 
   /** The system property with reloadwatch's log level: debug, info, warn or error. */
   public static final String LEVEL = "reloadwatch.log.level";
+
+  /** Loggers kept at WARN or above even with {@code -v}: they would log secrets below it. */
+  static final List<String> QUIET = List.of("org.apache.hc", "io.fabric8");
 
   /** Creates the configurator; logback calls {@link #configure(LoggerContext)}. */
   public SidecarLogConfigurator() {}
@@ -50,6 +58,9 @@ public final class SidecarLogConfigurator extends ContextAwareBase implements Co
     root.addAppender(appender);
     context.getLogger("io.github.reloadwatch")
         .setLevel(Level.toLevel(level.equals("warning") ? "warn" : level, Level.INFO));
+    for (String quiet : QUIET) {
+      context.getLogger(quiet).setLevel(Level.WARN);
+    }
     return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
   }
 

@@ -100,11 +100,6 @@ final class KubernetesMetrics {
         }
         return info.build();
       }
-
-      @Override
-      public String getPrometheusName() {
-        return "reloadwatch_kubernetes_materialized";
-      }
     });
   }
 }

@@ -47,12 +47,12 @@ final class SidecarRun {
         : KubernetesSources.fromOptions(fromApi);
     List<Path> paths = new ArrayList<>(o.watch);
     fromApi.forEach(object -> paths.add(object.directory()));
-    SidecarMetrics metrics = new SidecarMetrics(paths.size(), Clock.systemUTC(),
-        () -> state.watcher.get());
+    SidecarMetrics metrics = new SidecarMetrics();
     ConfigmapReloadMetrics perTarget = new ConfigmapReloadMetrics(metrics.registry());
     List<TargetAction> targets = new Targets(o, perTarget, System::nanoTime).build();
     metrics.registerTargets(targets);
-    ReloadWatcher watcher = WatcherAssembly.build(o, paths, targets, metrics, perTarget);
+    ReloadWatcher watcher = WatcherAssembly.build(o, paths, targets, metrics.listener(), perTarget);
+    metrics.track(watcher);
     if (fromKubernetes != null) {
       fromKubernetes.registerMetrics(metrics.registry());
       state.sources = fromKubernetes::health;

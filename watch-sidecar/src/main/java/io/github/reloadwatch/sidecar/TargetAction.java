@@ -1,21 +1,17 @@
 package io.github.reloadwatch.sidecar;
 
-import io.github.reloadwatch.FileChange;
 import io.github.reloadwatch.ReloadAction;
 import io.github.reloadwatch.ReloadEvent;
-import io.github.reloadwatch.ReloadReason;
 import io.github.reloadwatch.http.CircuitState;
 import io.github.reloadwatch.http.HttpReloadAction;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.function.LongSupplier;
-import java.util.regex.Pattern;
 
 /**
  * One reload target under its name: times each call and records it per target (the {@code
- * webhook} label of configmap-reload's metrics), and leaves out changes that touch only excluded
- * paths (weaveworks/watch's {@code -x}). Closes the action it wraps. Thread-safe if the wrapped
+ * webhook} label of configmap-reload's metrics), and warms it up ({@link #prepare()}). Closes
+ * the action it wraps. Thread-safe if the wrapped
  * action is.
  */
 final class TargetAction implements ReloadAction, AutoCloseable {
@@ -23,7 +19,6 @@ final class TargetAction implements ReloadAction, AutoCloseable {
   private final String name;
   private final ReloadAction delegate;
   private final String successStatus;
-  private final Pattern exclude;
   private final ConfigmapReloadMetrics metrics;
   private final LongSupplier nanoTime;
 
@@ -32,14 +27,12 @@ final class TargetAction implements ReloadAction, AutoCloseable {
    *     command:...}
    * @param successStatus the status code a success stands for ({@code 200}, {@code 2xx}), or null
    *     for targets that are not HTTP
-   * @param exclude paths whose changes alone do not call the target, or null
    */
-  TargetAction(String name, ReloadAction delegate, String successStatus, Pattern exclude,
+  TargetAction(String name, ReloadAction delegate, String successStatus,
       ConfigmapReloadMetrics metrics, LongSupplier nanoTime) {
     this.name = name;
     this.delegate = delegate;
     this.successStatus = successStatus;
-    this.exclude = exclude;
     this.metrics = metrics;
     this.nanoTime = nanoTime;
     metrics.register(name);
@@ -55,13 +48,14 @@ final class TargetAction implements ReloadAction, AutoCloseable {
         ? Optional.of(http.circuitState()) : Optional.empty();
   }
 
+  /** Lets the wrapped action warm up (an HTTP client built, its classes loaded). */
+  @Override
+  public void prepare() throws Exception {
+    delegate.prepare();
+  }
+
   @Override
   public void reload(ReloadEvent event) throws Exception {
-    if (onlyExcluded(event)) {
-      Sidecar.logger().info("not calling {}: only paths matching the exclude pattern changed {}",
-          name, event.changes().stream().map(FileChange::path).toList());
-      return;
-    }
     long started = nanoTime.getAsLong();
     try {
       delegate.reload(event);
@@ -70,15 +64,6 @@ final class TargetAction implements ReloadAction, AutoCloseable {
       throw e;
     }
     metrics.succeeded(name, successStatus, Duration.ofNanos(nanoTime.getAsLong() - started));
-  }
-
-  private boolean onlyExcluded(ReloadEvent event) {
-    if (exclude == null || event.changes().isEmpty()
-        || event.reason() == ReloadReason.START || event.reason() == ReloadReason.MANUAL) {
-      return false;
-    }
-    List<FileChange> changes = event.changes();
-    return changes.stream().allMatch(c -> exclude.matcher(c.path().toString()).find());
   }
 
   @Override

@@ -78,7 +78,7 @@ final class Targets {
   }
 
   private TargetAction target(String name, ReloadAction action, String successStatus) {
-    return new TargetAction(name, action, successStatus, o.excludeRegex, metrics, nanoTime);
+    return new TargetAction(name, action, successStatus, metrics, nanoTime);
   }
 
   /** The name of a preset target: its reload URL, without credentials. */

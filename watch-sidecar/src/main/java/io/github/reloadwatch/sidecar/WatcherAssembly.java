@@ -1,14 +1,10 @@
 package io.github.reloadwatch.sidecar;
 
 import io.github.reloadwatch.CommandValidator;
-import io.github.reloadwatch.ReloadEvent;
 import io.github.reloadwatch.ReloadListener;
-import io.github.reloadwatch.ReloadRejectedException;
 import io.github.reloadwatch.ReloadWatcher;
 import io.github.reloadwatch.RetryPolicy;
-import io.github.reloadwatch.Snapshot;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,9 +35,14 @@ final class WatcherAssembly {
         .recursive(o.recursive)
         .dryRun(o.dryRun)
         .closeTimeout(o.closeTimeout)
-        .retry(UsageException.forOption("--retry-interval", () -> retry(o)))
-        .listener(new Listeners(List.of(listeners)));
+        .retry(UsageException.forOption("--retry-interval", () -> retry(o)));
+    for (ReloadListener listener : listeners) {
+      b.addListener(listener);
+    }
     paths.forEach(b::addPath);
+    if (o.excludeRegex != null) {
+      b.addExclude(o.excludeRegex); // weaveworks/watch's -x: not read, never a change
+    }
     Set<String> names = new HashSet<>();
     for (TargetAction target : targets) {
       if (!names.add(target.name())) {
@@ -113,43 +114,5 @@ final class WatcherAssembly {
   static boolean allowed(String name, List<String> allowList) {
     return allowList.stream().anyMatch(entry -> entry.endsWith("*")
         ? name.startsWith(entry.substring(0, entry.length() - 1)) : entry.equals(name));
-  }
-
-  /** Passes every outcome to each listener in turn. */
-  private record Listeners(List<ReloadListener> all) implements ReloadListener {
-    @Override
-    public void onWatchEvent() {
-      all.forEach(ReloadListener::onWatchEvent);
-    }
-
-    @Override
-    public void onWatchError(Exception error) {
-      all.forEach(l -> l.onWatchError(error));
-    }
-
-    @Override
-    public void onSkipped(Snapshot snapshot) {
-      all.forEach(l -> l.onSkipped(snapshot));
-    }
-
-    @Override
-    public void onReloaded(ReloadEvent event, Duration took) {
-      all.forEach(l -> l.onReloaded(event, took));
-    }
-
-    @Override
-    public void onFailed(ReloadEvent event, Throwable error, Duration retryIn) {
-      all.forEach(l -> l.onFailed(event, error, retryIn));
-    }
-
-    @Override
-    public void onRejected(ReloadEvent event, ReloadRejectedException error) {
-      all.forEach(l -> l.onRejected(event, error));
-    }
-
-    @Override
-    public void onDryRun(ReloadEvent event) {
-      all.forEach(l -> l.onDryRun(event));
-    }
   }
 }

@@ -174,7 +174,7 @@ class FaultSuiteTest {
       assertThat(health.statusCode()).isEqualTo(503);
       assertThat(health.body()).contains("PATH_MISSING").contains(dir.toString());
       assertThat(get(port, "/metrics").body())
-          .contains("reloadwatch_problem{condition=\"PATH_MISSING\"} 1.0");
+          .contains("reloadwatch_problem{condition=\"PATH_MISSING\",watcher=\"sidecar\"} 1.0");
     });
     assertThat(get(port, "/readyz").statusCode()).as("readiness does not follow problems")
         .isEqualTo(200);
@@ -184,7 +184,7 @@ class FaultSuiteTest {
     await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> {
       assertThat(get(port, "/healthz").statusCode()).isEqualTo(200);
       assertThat(get(port, "/metrics").body())
-          .contains("reloadwatch_problem{condition=\"PATH_MISSING\"} 0.0");
+          .contains("reloadwatch_problem{condition=\"PATH_MISSING\",watcher=\"sidecar\"} 0.0");
     });
   }
 }

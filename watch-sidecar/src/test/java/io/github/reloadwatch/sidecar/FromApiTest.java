@@ -98,7 +98,7 @@ class FromApiTest {
     await().atMost(WAIT).until(() -> target.reloads.get() == 2);
     assertThat(target.observed).containsExactly("v1+v1", "v2+v2");
     assertThat(versions(dir)).hasSize(1);
-    String webhook = "target=\"" + target.url() + "\"";
+    String webhook = "target=\"" + target.url() + "\",watcher=\"sidecar\"";
     await().atMost(WAIT).untilAsserted(() -> assertThat(get(port, "/metrics").body())
         .contains("reloadwatch_kubernetes_materialized_info{kind=\"configmap\",name=\"app\","
             + "namespace=\"test\",resource_version=\"" + rv2 + "\"} 1")
@@ -111,7 +111,7 @@ class FromApiTest {
         .contains("reloadwatch_kubernetes_healthy{kind=\"configmap\",name=\"app\","
             + "namespace=\"test\"} 1.0")
         .contains("reloader_reloads_total{" + webhook + "} 2.0")
-        .contains("reloader_watches 1.0"));
+        .contains("reloader_watches{watcher=\"sidecar\"} 1.0"));
 
     // when: an update that changes no file (an annotation), then a real one
     api.annotate("app", "example.com/touched", "yes");
@@ -157,7 +157,7 @@ class FromApiTest {
 
     api.putConfigMap("rules", Map.of("r.yml", "r2"));
     await().atMost(WAIT).until(() -> target.reloads.get() == 2);
-    assertThat(get(port, "/metrics").body()).contains("reloader_watches 2.0");
+    assertThat(get(port, "/metrics").body()).contains("reloader_watches{watcher=\"sidecar\"} 2.0");
     assertThat(sidecar.log().split("from the Kubernetes API at ", -1))
         .as("one client for every object").hasSize(2);
   }

@@ -142,7 +142,8 @@ class SidecarJarTest {
     assertThat(prometheus.loadedConfig()).contains("job_name: v1");
     String reloads = "configmap_reload_success_reloads_total{webhook=\"http://127.0.0.1:"
         + prometheusPort + "/-/reload\"}";
-    String target = "{target=\"http://127.0.0.1:" + prometheusPort + "/-/reload\"}";
+    String target = "{target=\"http://127.0.0.1:" + prometheusPort
+        + "/-/reload\",watcher=\"sidecar\"}";
     String object = "{kind=\"configmap\",name=\"prometheus-config\",namespace=\"test\"}";
     // the reload at start waited for Prometheus (refused until it listened): one success
     await().atMost(WAIT).untilAsserted(() -> assertThat(get(port, "/metrics").body())

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,22 +53,23 @@ class SidecarProcessTest {
     await().atMost(WAIT).until(() -> target.reloads.get() == 2);
 
     String webhook = "webhook=\"http://127.0.0.1:" + target.port() + "/-/reload\"";
-    String label = "{target=\"http://127.0.0.1:" + target.port() + "/-/reload\"}";
+    String targetLabel = "target=\"http://127.0.0.1:" + target.port() + "/-/reload\"";
+    String label = "{" + targetLabel + ",watcher=\"sidecar\"}";
     await().atMost(WAIT).untilAsserted(() -> assertThat(get(port, "/metrics").body())
         .contains("reloader_reloads_total" + label + " 2.0")
         .contains("reloader_reloads_failed_total" + label + " 0.0")
         .contains("reloader_last_reload_successful" + label + " 1.0")
-        .contains("reloader_watches 1.0")
-        .containsPattern("reloader_watch_events_total [1-9]")
+        .contains("reloader_watches{watcher=\"sidecar\"} 1.0")
+        .containsPattern("reloader_watch_events_total\\{watcher=\"sidecar\"} [1-9]")
         .contains("reloadwatch_reload_duration_seconds_count" + label + " 2")
         .contains("reloadwatch_http_circuit_state{state=\"closed\","
-            + label.substring(1, label.length() - 1) + "} 1.0")
+            + targetLabel + "} 1.0")
         .contains("reloadwatch_http_circuit_state{state=\"open\","
-            + label.substring(1, label.length() - 1) + "} 0.0")
+            + targetLabel + "} 0.0")
         .contains("configmap_reload_success_reloads_total{" + webhook + "} 2.0")
         .contains("configmap_reload_last_reload_error{" + webhook + "} 0.0")
         .contains("configmap_reload_requests_total{status_code=\"2xx\"," + webhook + "} 2.0")
-        .contains("reloadwatch_problem{condition=\"PATH_MISSING\"} 0.0")
+        .contains("reloadwatch_problem{condition=\"PATH_MISSING\",watcher=\"sidecar\"} 0.0")
         .contains("reloadwatch_sidecar_build_info{java_version=")
         .contains("process_cpu_seconds_total")
         .contains("jvm_memory_used_bytes"));
@@ -164,7 +166,8 @@ class SidecarProcessTest {
 
     Files.writeString(template, "no version line\n");
     await().atMost(WAIT).untilAsserted(() -> assertThat(get(port, "/metrics").body())
-        .contains("reloadwatch_reloads_rejected_total{target=\"" + target.url() + "\"} 1.0"));
+        .contains("reloadwatch_reloads_rejected_total{target=\"" + target.url()
+            + "\",watcher=\"sidecar\"} 1.0"));
     assertThat(Files.readString(output)).startsWith("version: 1");
     assertThat(target.reloads.get()).isEqualTo(1);
     assertThat(sidecar.log()).doesNotContain("s3cr3t");
@@ -174,6 +177,10 @@ class SidecarProcessTest {
    * Per-target wiring: each target has its own retries, so one that keeps failing (given first, so
    * that a combined action would stop at it) never holds back the other; the metrics say which.
    */
+  private static String labels(ReloadTarget t) {
+    return "{target=\"" + t.url() + "\",watcher=\"sidecar\"}";
+  }
+
   @Test
   void aFailingTarget_neverHoldsBackTheOther() throws Exception {
     ReloadTarget down = new ReloadTarget();
@@ -190,11 +197,11 @@ class SidecarProcessTest {
       assertThat(down.reloads.get()).isZero();
       assertThat(down.methods).isNotEmpty();
       await().atMost(WAIT).untilAsserted(() -> assertThat(get(port, "/metrics").body())
-          .contains("reloader_last_reload_successful{target=\"" + down.url() + "\"} 0.0")
-          .contains("reloader_last_reload_successful{target=\"" + target.url() + "\"} 1.0")
-          .contains("reloader_reloads_total{target=\"" + target.url() + "\"} 2.0")
-          .containsPattern("reloader_reloads_failed_total\\{target=\"" + down.url()
-              + "\"} [1-9]"));
+          .contains("reloader_last_reload_successful" + labels(down) + " 0.0")
+          .contains("reloader_last_reload_successful" + labels(target) + " 1.0")
+          .contains("reloader_reloads_total" + labels(target) + " 2.0")
+          .containsPattern("reloader_reloads_failed_total" + Pattern.quote(labels(down))
+              + " [1-9]"));
       assertThat(sidecar.log()).contains("targets [" + down.url() + ", " + target.url() + "]");
     } finally {
       down.close();

@@ -1,23 +1,15 @@
 package io.github.reloadwatch.http;
 
+import io.github.reloadwatch.tls.PemReader;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.Certificate;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.security.spec.PKCS8EncodedKeySpec;
-import java.util.ArrayList;
-import java.util.Base64;
-import java.util.Collection;
 import java.util.List;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
@@ -71,49 +63,18 @@ final class Tls {
     }
   }
 
-  static List<X509Certificate> certificates(Path pem) throws IOException, GeneralSecurityException {
-    Collection<? extends Certificate> found;
-    try (InputStream in = Files.newInputStream(pem)) {
-      found = CertificateFactory.getInstance("X.509").generateCertificates(in);
-    } catch (CertificateException e) {
-      throw new IOException("[" + pem + "] holds no readable PEM certificate: " + e.getMessage(), e);
-    }
-    if (found.isEmpty()) {
-      throw new IOException("[" + pem + "] holds no certificate: expected PEM"
-          + " '-----BEGIN CERTIFICATE-----' blocks");
-    }
-    List<X509Certificate> result = new ArrayList<>();
-    for (Certificate c : found) {
-      result.add((X509Certificate) c);
-    }
-    return result;
+  /** Every certificate of a PEM file, in file order; the message names the file. */
+  static List<X509Certificate> certificates(Path pem) throws IOException {
+    return PemReader.certificates(Files.readAllBytes(pem), pem.toString());
   }
 
+  /**
+   * The private key of a PEM file: PKCS#8, PKCS#1 ({@code BEGIN RSA PRIVATE KEY}, cert-manager's
+   * default) or SEC1 ({@code BEGIN EC PRIVATE KEY}); encrypted keys are refused with the command
+   * that decrypts them. Messages name the file, never the key.
+   */
   static PrivateKey privateKey(Path pem) throws IOException {
-    String text = Files.readString(pem, StandardCharsets.US_ASCII);
-    if (text.contains("BEGIN RSA PRIVATE KEY") || text.contains("BEGIN EC PRIVATE KEY")) {
-      throw new IOException("[" + pem + "] is a PKCS#1/SEC1 key: convert it to PKCS#8 with"
-          + " 'openssl pkcs8 -topk8 -nocrypt -in key.pem -out key-pkcs8.pem'");
-    }
-    if (text.contains("ENCRYPTED PRIVATE KEY")) {
-      throw new IOException("[" + pem + "] is encrypted: provide an unencrypted PKCS#8 key"
-          + " (the file itself should be protected by permissions)");
-    }
-    int begin = text.indexOf("-----BEGIN PRIVATE KEY-----");
-    int end = text.indexOf("-----END PRIVATE KEY-----");
-    if (begin < 0 || end < begin) {
-      throw new IOException("[" + pem + "] holds no '-----BEGIN PRIVATE KEY-----' block");
-    }
-    byte[] der = Base64.getMimeDecoder()
-        .decode(text.substring(begin + "-----BEGIN PRIVATE KEY-----".length(), end));
-    for (String algorithm : List.of("RSA", "EC", "Ed25519")) {
-      try {
-        return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
-      } catch (GeneralSecurityException e) {
-        // try the next algorithm
-      }
-    }
-    throw new IOException("[" + pem + "] is not an RSA, EC or Ed25519 PKCS#8 key");
+    return PemReader.privateKey(Files.readAllBytes(pem), pem.toString());
   }
 
   /**

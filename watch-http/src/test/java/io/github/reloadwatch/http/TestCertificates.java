@@ -18,7 +18,8 @@ import javax.net.ssl.TrustManagerFactory;
  * A throw-away PKI made with the openssl command line inside a test's temp directory: a CA, a
  * server certificate for {@code localhost} only (so connecting to 127.0.0.1 fails hostname
  * verification) with an RSA key, and a client certificate with an EC key, both keys written as
- * PKCS#8 ({@code BEGIN PRIVATE KEY}, openssl 3's default). No private key is ever committed.
+ * PKCS#8 ({@code BEGIN PRIVATE KEY}, openssl 3's default); the client key again as SEC1, and a
+ * second client with an RSA key as PKCS#1. No private key is ever committed.
  */
 final class TestCertificates {
 
@@ -28,6 +29,11 @@ final class TestCertificates {
   final Path serverKey;
   final Path clientCert;
   final Path clientKey;
+  /** The client key as SEC1 ({@code BEGIN EC PRIVATE KEY}). */
+  final Path clientKeySec1;
+  /** A second client certificate, with an RSA key written as PKCS#1, cert-manager's default. */
+  final Path rsaClientCert;
+  final Path rsaClientKeyPkcs1;
 
   private TestCertificates(Path dir) {
     this.dir = dir;
@@ -36,6 +42,9 @@ final class TestCertificates {
     this.serverKey = dir.resolve("server-key.pem");
     this.clientCert = dir.resolve("client.pem");
     this.clientKey = dir.resolve("client-key.pem");
+    this.clientKeySec1 = dir.resolve("client-key-sec1.pem");
+    this.rsaClientCert = dir.resolve("rsa-client.pem");
+    this.rsaClientKeyPkcs1 = dir.resolve("rsa-client-key-pkcs1.pem");
   }
 
   static TestCertificates create(Path dir) throws IOException, InterruptedException {
@@ -45,6 +54,10 @@ final class TestCertificates {
     c.issue("server", "rsa:2048", "/CN=localhost",
         "subjectAltName=DNS:localhost\nextendedKeyUsage=serverAuth");
     c.issue("client", "ec", "/CN=reloadwatch client", "extendedKeyUsage=clientAuth");
+    c.openssl("ec", "-in", "client-key.pem", "-out", "client-key-sec1.pem");
+    c.issue("rsa-client", "rsa:2048", "/CN=reloadwatch rsa client", "extendedKeyUsage=clientAuth");
+    c.openssl("rsa", "-in", "rsa-client-key.pem", "-traditional", "-out",
+        "rsa-client-key-pkcs1.pem");
     return c;
   }
 

@@ -143,15 +143,35 @@ class TlsTest {
     assertThat(server.requests).isEmpty();
   }
 
+  /** #16: cert-manager writes PKCS#1 RSA keys (and SEC1 EC keys) by default. */
   @Test
-  void pkcs1Key_isExplainedWithTheConversionCommand() throws Exception {
-    Path pkcs1 = pki.resolve("pkcs1.pem");
-    Files.writeString(pkcs1, "-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n");
+  void mutualTls_worksWithAPkcs1RsaKey_andASec1EcKey() throws Exception {
+    assertThat(Files.readString(certs.rsaClientKeyPkcs1)).startsWith("-----BEGIN RSA PRIVATE KEY");
+    assertThat(Files.readString(certs.clientKeySec1)).startsWith("-----BEGIN EC PRIVATE KEY");
+
+    start(true, "localhost", b -> b.caCertificate(certs.caCert)
+        .clientCertificate(certs.rsaClientCert, certs.rsaClientKeyPkcs1)).reload(Events.attempt(1));
+    assertThat(server.requests).hasSize(1);
+    action.close();
+    server.close();
+
+    start(true, "localhost", b -> b.caCertificate(certs.caCert)
+        .clientCertificate(certs.clientCert, certs.clientKeySec1)).reload(Events.attempt(1));
+    assertThat(server.requests).hasSize(1);
+  }
+
+  @Test
+  void encryptedKey_isAMisconfigurationNamingTheFile_neverTheKey() throws Exception {
+    Path encrypted = pki.resolve("encrypted.pem");
+    Files.writeString(encrypted, "-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIFHDBOBgkqhkiG9w0BBQ0w"
+        + "\n-----END ENCRYPTED PRIVATE KEY-----\n");
     HttpReloadAction a = start(false, "localhost",
-        b -> b.caCertificate(certs.caCert).clientCertificate(certs.clientCert, pkcs1));
+        b -> b.caCertificate(certs.caCert).clientCertificate(certs.clientCert, encrypted));
     assertThatThrownBy(() -> a.reload(Events.attempt(1)))
         .isInstanceOfSatisfying(HttpReloadException.class,
             e -> assertThat(e.kind()).isEqualTo(HttpReloadException.Kind.MISCONFIGURATION))
-        .hasMessageContaining("openssl pkcs8 -topk8 -nocrypt");
+        .hasMessageContaining("[" + encrypted + "]")
+        .hasMessageNotContaining("MIIFHDBOBgkqhkiG9w0BBQ0w");
+    assertThat(server.requests).isEmpty();
   }
 }

@@ -1,15 +1,13 @@
 package io.github.reloadwatch;
 
 import java.io.IOException;
-import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.regex.Pattern;
 
 /**
  * Watches configuration files and runs {@link ReloadAction}s when their content really changed.
@@ -193,11 +191,8 @@ public final class ReloadWatcher implements AutoCloseable {
      * @throws NullPointerException if {@code directory} is null
      */
     public Builder addDirectory(Path directory) {
-      Objects.requireNonNull(directory, "directory cannot be null");
-      addPath(directory);
-      Set<Path> required = new LinkedHashSet<>(s.directoriesRequired);
-      required.add(Snapshot.logical(directory));
-      s.directoriesRequired = Set.copyOf(required);
+      addPath(Objects.requireNonNull(directory, "directory cannot be null"));
+      s.directoriesRequired = Settings.with(s.directoriesRequired, Snapshot.logical(directory));
       return this;
     }
 
@@ -225,7 +220,7 @@ public final class ReloadWatcher implements AutoCloseable {
      * @throws IllegalArgumentException if the glob is malformed
      */
     public Builder addInclude(String glob) {
-      s.includes = Settings.append(s.includes, checkGlob(glob, "include"));
+      s.includes = Settings.append(s.includes, BuilderChecks.glob(glob, "include"));
       return this;
     }
 
@@ -239,7 +234,7 @@ public final class ReloadWatcher implements AutoCloseable {
      * @throws IllegalArgumentException if the glob is malformed
      */
     public Builder addExclude(String glob) {
-      s.excludes = Settings.append(s.excludes, checkGlob(glob, "exclude"));
+      s.excludes = Settings.append(s.excludes, BuilderChecks.glob(glob, "exclude"));
       return this;
     }
 
@@ -253,9 +248,8 @@ public final class ReloadWatcher implements AutoCloseable {
      * @return this builder
      * @throws NullPointerException if {@code regex} is null
      */
-    public Builder addExclude(java.util.regex.Pattern regex) {
-      s.excludePatterns = Settings.append(s.excludePatterns,
-          Objects.requireNonNull(regex, "regex"));
+    public Builder addExclude(Pattern regex) {
+      s.excludePatterns = Settings.append(s.excludePatterns, Objects.requireNonNull(regex, "regex"));
       return this;
     }
 
@@ -269,7 +263,7 @@ public final class ReloadWatcher implements AutoCloseable {
      * @throws IllegalArgumentException if it is negative
      */
     public Builder debounce(Duration debounce) {
-      s.debounce = checkNotNegative(debounce, "debounce");
+      s.debounce = BuilderChecks.notNegative(debounce, "debounce");
       return this;
     }
 
@@ -283,7 +277,7 @@ public final class ReloadWatcher implements AutoCloseable {
      * @throws IllegalArgumentException if it is negative
      */
     public Builder maxDelay(Duration maxDelay) {
-      s.maxDelay = checkNotNegative(maxDelay, "maxDelay");
+      s.maxDelay = BuilderChecks.notNegative(maxDelay, "maxDelay");
       return this;
     }
 
@@ -315,13 +309,8 @@ public final class ReloadWatcher implements AutoCloseable {
      *     or already used
      */
     public Builder addTarget(String name, ReloadAction action) {
-      Objects.requireNonNull(name, "name cannot be null");
+      BuilderChecks.newTarget(s, name);
       Objects.requireNonNull(action, "action cannot be null");
-      if (name.isBlank() || name.equals(ReloadEvent.DEFAULT_TARGET)
-          || s.targets.stream().anyMatch(t -> t.name().equals(name))) {
-        throw new IllegalArgumentException("target name (" + name + ") must be unique and not"
-            + " blank or '" + ReloadEvent.DEFAULT_TARGET + "'");
-      }
       s.targets = Settings.append(s.targets, new Settings.TargetSpec(name, action));
       return this;
     }
@@ -376,7 +365,7 @@ public final class ReloadWatcher implements AutoCloseable {
      * @throws IllegalArgumentException if it is negative
      */
     public Builder resyncInterval(Duration resyncInterval) {
-      s.resyncInterval = checkNotNegative(resyncInterval, "resyncInterval");
+      s.resyncInterval = BuilderChecks.notNegative(resyncInterval, "resyncInterval");
       return this;
     }
 
@@ -420,7 +409,7 @@ public final class ReloadWatcher implements AutoCloseable {
      * @throws IllegalArgumentException if it is negative
      */
     public Builder closeTimeout(Duration closeTimeout) {
-      s.closeTimeout = checkNotNegative(closeTimeout, "closeTimeout");
+      s.closeTimeout = BuilderChecks.notNegative(closeTimeout, "closeTimeout");
       return this;
     }
 
@@ -428,10 +417,10 @@ public final class ReloadWatcher implements AutoCloseable {
      * Adds a template to render into an output file before the actions run. References: {@code
      * ${NAME}} from the environment, {@code ${file:/path}} from a file such as a mounted Secret
      * (one trailing newline dropped), each only if allowed with {@link #renderAllowEnv(String...)}
-     * and {@link #renderAllowFile(Path)} (or {@link #renderEnvironment(Map)}), {@code ${NAME:-default}} and {@code ${file:/path:-default}}
-     * with a default for unset or empty values, and <code>$${</code> for a literal <code>${</code>. Other
-     * text, such as Prometheus' {@code ${1}}, is left alone. A {@code .gz} template is
-     * decompressed first.
+     * and {@link #renderAllowFile(Path)} (or {@link #renderEnvironment(Map)}), {@code
+     * ${NAME:-default}} and {@code ${file:/path:-default}} with a default for unset or empty
+     * values, and <code>$${</code> for a literal <code>${</code>. Other text, such as Prometheus'
+     * {@code ${1}}, is left alone. A {@code .gz} template is decompressed first.
      *
      * <p>The reload decision is taken over the rendered output, so a rotated secret reloads even
      * when the template did not change (watch the secret's directory too, or rely on the
@@ -507,16 +496,9 @@ public final class ReloadWatcher implements AutoCloseable {
      * @throws IllegalArgumentException if a name is empty or not a variable name
      */
     public Builder renderAllowEnv(String... namesOrPrefixes) {
-      Set<String> allowed = new LinkedHashSet<>(s.renderAllowEnv);
       for (String name : namesOrPrefixes) {
-        Objects.requireNonNull(name, "renderAllowEnv name cannot be null");
-        if (!name.matches("[A-Za-z_][A-Za-z0-9_]*\\*?|\\*")) {
-          throw new IllegalArgumentException("renderAllowEnv (" + name + ") must be a variable"
-              + " name such as CLUSTER, or a prefix such as PROM_*");
-        }
-        allowed.add(name);
+        s.renderAllowEnv = Settings.with(s.renderAllowEnv, BuilderChecks.variableOrPrefix(name));
       }
-      s.renderAllowEnv = Set.copyOf(allowed);
       return this;
     }
 
@@ -550,11 +532,7 @@ public final class ReloadWatcher implements AutoCloseable {
      *     does not let the owner read
      */
     public Builder renderOutputMode(int mode) {
-      if (mode < 0 || mode > 0777 || (mode & 0400) == 0) {
-        throw new IllegalArgumentException("renderOutputMode (0" + Integer.toOctalString(mode)
-            + ") must be within 0-0777 and let the owner read, like 0640");
-      }
-      s.renderOutputMode = mode;
+      s.renderOutputMode = BuilderChecks.outputMode(mode);
       return this;
     }
 
@@ -569,11 +547,7 @@ public final class ReloadWatcher implements AutoCloseable {
      * @throws IllegalArgumentException if it is blank
      */
     public Builder renderOutputGroup(String group) {
-      Objects.requireNonNull(group, "group cannot be null");
-      if (group.isBlank()) {
-        throw new IllegalArgumentException("renderOutputGroup must name a group, got a blank");
-      }
-      s.renderOutputGroup = group.strip();
+      s.renderOutputGroup = BuilderChecks.group(group);
       return this;
     }
 
@@ -604,15 +578,9 @@ public final class ReloadWatcher implements AutoCloseable {
       return this;
     }
 
-    /** Test seam: the source of file system signals. */
+    /** Test seam: the source of file system signals (a fake backend in tests). */
     Builder backend(WatchBackend.Factory backend) {
       s.backend = Objects.requireNonNull(backend, "backend cannot be null");
-      return this;
-    }
-
-    /** Test seam: where mount points are read from to detect {@code subPath} mounts. */
-    Builder mountInfo(Path mountInfo) {
-      s.mountInfo = Objects.requireNonNull(mountInfo, "mountInfo cannot be null");
       return this;
     }
 
@@ -624,51 +592,8 @@ public final class ReloadWatcher implements AutoCloseable {
      *     than {@code debounce}
      */
     public ReloadWatcher build() {
-      if (s.paths.isEmpty()) {
-        throw new IllegalStateException("no paths to watch: call addPath(...) before build()");
-      }
-      if (s.actions.isEmpty() && s.targets.isEmpty()) {
-        throw new IllegalStateException("no actions: call addAction(...) before build()");
-      }
-      if (s.maxDelay.compareTo(s.debounce) < 0) {
-        throw new IllegalStateException(
-            "maxDelay (" + s.maxDelay + ") must not be less than debounce (" + s.debounce
-                + "): raise maxDelay or lower debounce");
-      }
-      for (RenderStep.Render render : s.renders) {
-        for (Path path : s.paths) {
-          if (render.output().startsWith(path)) {
-            throw new IllegalStateException(
-                "render output [" + render.output() + "] is inside the watched path [" + path
-                    + "], so writing it would trigger the watcher again: write it elsewhere, for"
-                    + " example an emptyDir volume");
-          }
-        }
-        if (render.output().equals(render.template())) {
-          throw new IllegalStateException(
-              "render output [" + render.output() + "] is its own template: choose another path");
-        }
-      }
+      BuilderChecks.buildable(s);
       return new ReloadWatcher(s.copy());
-    }
-
-    private static Duration checkNotNegative(Duration value, String name) {
-      Objects.requireNonNull(value, name + " cannot be null");
-      if (value.isNegative()) {
-        throw new IllegalArgumentException(name + " (" + value + ") must not be negative");
-      }
-      return value;
-    }
-
-    private static String checkGlob(String glob, String name) {
-      Objects.requireNonNull(glob, name + " cannot be null");
-      try {
-        FileSystems.getDefault().getPathMatcher("glob:" + glob);
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(
-            name + " glob (" + glob + ") is malformed: " + e.getMessage(), e);
-      }
-      return glob;
     }
   }
 }

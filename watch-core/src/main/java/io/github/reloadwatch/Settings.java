@@ -78,6 +78,13 @@ final class Settings implements Cloneable {
   }
 
   /** Returns {@code list} with {@code element} appended, as a new immutable list. */
+  /** The set with one more element, as an immutable copy. */
+  static <T> Set<T> with(Set<T> set, T element) {
+    Set<T> result = new java.util.LinkedHashSet<>(set);
+    result.add(element);
+    return Set.copyOf(result);
+  }
+
   static <T> List<T> append(List<T> list, T element) {
     List<T> result = new ArrayList<>(list);
     result.add(element);

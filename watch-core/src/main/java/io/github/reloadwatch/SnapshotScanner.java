@@ -63,9 +63,7 @@ final class SnapshotScanner {
 
   private final List<WatchedPath> paths;
   private final boolean recursive;
-  private final List<PathMatcher> includes;
-  private final List<PathMatcher> excludes;
-  private final List<Pattern> excludePatterns;
+  private final PathFilter filter;
   private final ContentHasher hasher;
   private final DigestCache cache;
   private final Set<Path> warnedReplacedLinks = new HashSet<>();
@@ -116,9 +114,7 @@ final class SnapshotScanner {
       DigestCache cache) {
     this.paths = List.copyOf(paths);
     this.recursive = recursive;
-    this.includes = List.copyOf(includes);
-    this.excludes = List.copyOf(excludes);
-    this.excludePatterns = List.copyOf(excludePatterns);
+    this.filter = new PathFilter(includes, excludes, excludePatterns);
     this.hasher = hasher;
     this.cache = cache;
   }
@@ -243,7 +239,7 @@ final class SnapshotScanner {
       attrs = null; // gone, or a dangling link: not a file of this version either way
     }
     if (attrs != null && attrs.isRegularFile()) {
-      if (matches(root.relativize(path), path)) {
+      if (filter.matches(root.relativize(path), path)) {
         hashInto(path, path, upserts);
         removals.remove(path);
         if (!byDir.get(parent).contains(path)) {
@@ -263,87 +259,6 @@ final class SnapshotScanner {
       if (recursive && byDir.hasAnyUnder(path)) {
         removeTree(path, byDir, removals);
       }
-    }
-  }
-
-  /**
-   * The scanner's index of files by directory, changed in place by an incremental scan and put
-   * back as it was if that scan fails: the index always describes {@link #last}.
-   */
-  private static final class DirIndex {
-    private final Map<Path, Set<Path>> index;
-    private final Map<Path, Set<Path>> undo = new HashMap<>(); // a null value: was absent
-    private final Set<Path> owned = new HashSet<>(); // sets this scan made, safe to change
-
-    DirIndex(Map<Path, Set<Path>> index) {
-      this.index = index;
-    }
-
-    boolean contains(Path dir) {
-      return index.containsKey(dir);
-    }
-
-    Set<Path> get(Path dir) {
-      return index.getOrDefault(dir, Set.of());
-    }
-
-    Set<Path> dirs() {
-      return index.keySet();
-    }
-
-    boolean hasAnyUnder(Path dir) {
-      for (Path known : index.keySet()) {
-        if (known.startsWith(dir)) {
-          return true;
-        }
-      }
-      return false;
-    }
-
-    void put(Path dir, Set<Path> files) {
-      remember(dir);
-      index.put(dir, files);
-      owned.add(dir);
-    }
-
-    void removeFile(Path file) {
-      writable(file.getParent()).remove(file);
-    }
-
-    void addFile(Path file) {
-      writable(file.getParent()).add(file);
-    }
-
-    /** The set of a directory, copied once per scan before its first change (for rollback). */
-    private Set<Path> writable(Path dir) {
-      if (!owned.contains(dir)) {
-        put(dir, new HashSet<>(get(dir)));
-      }
-      return index.get(dir);
-    }
-
-    Set<Path> remove(Path dir) {
-      remember(dir);
-      owned.remove(dir);
-      return index.remove(dir);
-    }
-
-    private void remember(Path dir) {
-      if (!undo.containsKey(dir)) {
-        undo.put(dir, index.get(dir));
-      }
-    }
-
-    void rollback() {
-      undo.forEach((dir, files) -> {
-        if (files == null) {
-          index.remove(dir);
-        } else {
-          index.put(dir, files);
-        }
-      });
-      undo.clear();
-      owned.clear();
     }
   }
 
@@ -446,7 +361,7 @@ final class SnapshotScanner {
           continue; // a dangling link, or gone since the listing: not a file of this version
         }
         if (attrs.isRegularFile()) {
-          if (matches(root.relativize(entry), entry)) {
+          if (filter.matches(root.relativize(entry), entry)) {
             now.add(entry);
             hashInto(entry, entry, upserts);
           }
@@ -583,7 +498,8 @@ final class SnapshotScanner {
   private void addReplacedLinks(Path dir, Map<Path, Snapshot.Entry> out) throws IOException {
     try (var entries = Files.list(dir)) {
       for (Path entry : entries.toList()) {
-        if (visible(entry.getFileName().toString()) && matches(dir.relativize(entry), entry)
+        if (visible(entry.getFileName().toString())
+            && filter.matches(dir.relativize(entry), entry)
             && replacedLink(entry)) {
           hashInto(entry, entry, out);
         }
@@ -617,7 +533,7 @@ final class SnapshotScanner {
               return FileVisitResult.CONTINUE;
             }
             Path relative = root.relativize(file);
-            if (!matches(relative, file)) {
+            if (!filter.matches(relative, file)) {
               return FileVisitResult.CONTINUE;
             }
             hashInto(plain ? file : logicalRoot.resolve(relative), file, out);
@@ -675,24 +591,6 @@ final class SnapshotScanner {
           + "): check the file and its storage, or exclude it", e);
     }
     out.put(logical, entry);
-  }
-
-  /**
-   * @param relative the path below its watched path, for globs
-   * @param logical the path as watched, for regular expressions
-   */
-  private boolean matches(Path relative, Path logical) {
-    if (!includes.isEmpty() && includes.stream().noneMatch(m -> m.matches(relative))) {
-      return false;
-    }
-    if (excludes.stream().anyMatch(m -> m.matches(relative))) {
-      return false;
-    }
-    if (excludePatterns.isEmpty()) {
-      return true;
-    }
-    String path = logical.toString();
-    return excludePatterns.stream().noneMatch(p -> p.matcher(path).find());
   }
 
   static boolean visible(String name) {

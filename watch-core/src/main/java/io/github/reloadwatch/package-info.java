@@ -30,7 +30,10 @@
  * watches: is it still watching?), {@code Debouncer} (quiet periods), {@code Reconciler} (the
  * reload cycle), {@code ReloadDecision} (why it did or did not reload), {@code ContentPipeline}
  * (render, stage, validate, commit), {@code SnapshotScanner} and {@code ConfigMapLayout} (what is
- * on disk, one {@code ..data} version at a time), {@code ReloadLog} (what is logged).
+ * on disk, one {@code ..data} version at a time; {@code DirtyPaths} and {@code DirIndex} for
+ * incremental rescans, {@code PathFilter} for includes and excludes, {@code DigestCache} for
+ * files that did not change), {@code ReloadLog} (what is logged), {@code BuilderChecks} (what the
+ * builder refuses).
  *
  * <p>Logging: every line is logged under the public type it concerns ({@code ReloadWatcher} for
  * everything the watcher does, {@code CommandReloadAction} for a command's output), so logger

@@ -52,8 +52,7 @@ class IdempotenceTest {
           assertThat(Volumes.versions(dir)).isEqualTo(versions);
 
           // annotation-only update: a new resource version, the same files
-          String annotated = api.annotate("app", "touched", "yes").getMetadata()
-              .getResourceVersion();
+          String annotated = api.annotate("app", "touched", "yes");
           await().atMost(WAIT).until(() -> m.status().resourceVersion().orElse("").equals(annotated));
           assertThat(Volumes.versions(dir)).isEqualTo(versions);
 

@@ -3,7 +3,6 @@ package io.github.reloadwatch.kubernetes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.github.reloadwatch.ReloadWatcher;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -35,7 +34,7 @@ class LatencyTest {
     Path dir = tmp.resolve("app");
     Map<String, Long> seen = new ConcurrentHashMap<>();
     try (CrudApi api = new CrudApi()) {
-      ConfigMap current = api.putConfigMap("app", Map.of("token", "0"));
+      String rv = api.putConfigMap("app", Map.of("token", "0"));
       try (KubernetesMaterializer m = KubernetesMaterializer.builder().client(api.client())
               .configMap("app").directory(dir).build();
           ReloadWatcher watcher = ReloadWatcher.builder()
@@ -52,7 +51,7 @@ class LatencyTest {
         for (int i = 1; i <= UPDATES; i++) {
           String token = String.valueOf(i);
           long sent = System.nanoTime();
-          current = api.replace(current, Map.of("token", token));
+          rv = api.replace("app", rv, Map.of("token", token));
           await().atMost(Duration.ofSeconds(5)).pollDelay(Duration.ZERO)
               .pollInterval(Duration.ofMillis(2)).until(() -> seen.containsKey(token));
           latencies.add((seen.get(token) - sent) / 1_000_000);

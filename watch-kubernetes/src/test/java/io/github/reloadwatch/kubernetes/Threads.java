@@ -19,6 +19,21 @@ final class Threads {
         .toList();
   }
 
+  /**
+   * The pool a thread of an {@code Executors.defaultThreadFactory()}-style name ({@code
+   * ...-pool-N-thread-M}) belongs to, {@code ...-pool-N}; otherwise the name itself.
+   */
+  static String pool(String threadName) {
+    int at = threadName.lastIndexOf("-thread-");
+    return at < 0 ? threadName : threadName.substring(0, at);
+  }
+
+  /** The pools (see {@link #pool}) these threads belong to, if pooled. */
+  static Set<String> pools(Set<Thread> threads) {
+    return threads.stream().map(Thread::getName).filter(n -> n.contains("-thread-"))
+        .map(Threads::pool).collect(Collectors.toSet());
+  }
+
   static Set<Thread> live() {
     return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive)
         .collect(Collectors.toSet());

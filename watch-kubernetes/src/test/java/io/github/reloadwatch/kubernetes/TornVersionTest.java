@@ -3,7 +3,6 @@ package io.github.reloadwatch.kubernetes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.github.reloadwatch.ReloadWatcher;
 import io.github.reloadwatch.testing.RecordingAction;
 import java.io.IOException;
@@ -43,7 +42,7 @@ class TornVersionTest {
     AtomicLong consistentReads = new AtomicLong();
     AtomicBoolean stop = new AtomicBoolean();
     try (CrudApi api = new CrudApi()) {
-      ConfigMap current = api.putConfigMap("app", payload("0"));
+      String rv = api.putConfigMap("app", payload("0"));
       try (KubernetesMaterializer m = KubernetesMaterializer.builder().client(api.client())
               .configMap("app").directory(dir).build();
           ReloadWatcher watcher = ReloadWatcher.builder().addDirectory(dir)
@@ -71,7 +70,7 @@ class TornVersionTest {
         }
 
         for (int i = 1; i <= UPDATES; i++) {
-          current = api.replace(current, payload(String.valueOf(i)));
+          rv = api.replace("app", rv, payload(String.valueOf(i)));
         }
         String last = String.valueOf(UPDATES);
         await().atMost(Duration.ofSeconds(30))

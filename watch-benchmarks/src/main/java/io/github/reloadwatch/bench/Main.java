@@ -9,6 +9,7 @@ import java.util.Arrays;
  * java -jar benchmarks.jar harness [--scenarios 1,2,3,4,5,6,7] [--reps 50] [--idle-seconds 20] ...
  * java -jar benchmarks.jar soak [--minutes 5] [--rate 10]
  * java -jar benchmarks.jar kubernetes [--updates 100] [--debounce-ms 100] [--poll-ms 100]
+ * java -jar benchmarks.jar sidecar [--runs 5] [--changes 10] [--configs http,signal,api]
  * java -jar benchmarks.jar jmh [JMH options, e.g. HashingBenchmark -f 1]
  * </pre>
  *
@@ -21,7 +22,8 @@ public final class Main {
   /**
    * Runs a subcommand.
    *
-   * @param args the subcommand ({@code harness}, {@code soak}, {@code kubernetes} or {@code jmh})
+   * @param args the subcommand ({@code harness}, {@code soak}, {@code kubernetes}, {@code sidecar}
+   *     or {@code jmh})
    *     and its options
    * @throws Exception if a scenario fails to run
    */
@@ -39,6 +41,7 @@ public final class Main {
       case "harness" -> new Harness(Harness.Options.parse(rest), System.out).run();
       case "soak" -> Soak.run(rest, System.out);
       case "kubernetes" -> KubernetesBench.run(rest, System.out);
+      case "sidecar" -> SidecarBench.run(rest, System.out);
       case "jmh" -> org.openjdk.jmh.Main.main(rest);
       case "child" -> Child.main(rest);
       default -> usage();
@@ -46,7 +49,7 @@ public final class Main {
   }
 
   private static void usage() {
-    System.out.println("usage: java -jar benchmarks.jar harness|soak|kubernetes|jmh [options]"
+    System.out.println("usage: java -jar benchmarks.jar harness|soak|kubernetes|sidecar|jmh [options]"
         + " (see watch-benchmarks/README.md)");
   }
 }

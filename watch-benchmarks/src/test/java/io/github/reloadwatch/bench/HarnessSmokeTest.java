@@ -36,7 +36,7 @@ class HarnessSmokeTest {
     assertThat(row.ours()).contains("(n=3)").doesNotContain("missed").doesNotContain("not seen");
     assertThat(row.jdk()).contains("(n=3)");
     assertThat(Files.readString(out)).contains("| Scenario | Target | reloadwatch |")
-        .contains("see watch-sidecar/measure-sidecar.sh");
+        .contains("see benchmarks.jar sidecar");
     try (var left = Files.list(tmp)) {
       assertThat(left.map(p -> p.getFileName().toString()))
           .as("the harness deletes its directories").containsExactly("results.md");

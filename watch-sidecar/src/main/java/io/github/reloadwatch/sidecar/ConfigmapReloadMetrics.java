@@ -2,12 +2,11 @@ package io.github.reloadwatch.sidecar;
 
 import io.github.reloadwatch.ReloadEvent;
 import io.github.reloadwatch.ReloadListener;
-import io.github.reloadwatch.ReloadRejectedException;
-import io.github.reloadwatch.http.HttpReloadException;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * configmap-reload's metrics, with its names and labels, next to reloadwatch's own, so its
@@ -64,15 +63,16 @@ final class ConfigmapReloadMetrics implements ReloadListener {
     lastReloadError.labelValues(target).set(0);
   }
 
-  /** Records a failed or rejected call, with configmap-reload's reasons. */
-  void failed(String target, Throwable error) {
+  /**
+   * Records a failed or rejected call, with configmap-reload's reasons.
+   *
+   * @param http whether the target is an HTTP one, whose status code is then counted
+   */
+  void failed(String target, Throwable error, boolean http) {
     String reason = "client_request_do";
-    if (error instanceof HttpReloadException http && http.statusCode() != 0) {
-      requests.labelValues(target, Integer.toString(http.statusCode())).inc();
-      reason = "client_response";
-    } else if (error instanceof ReloadRejectedException rejected
-        && rejected.getCause() instanceof HttpReloadException http && http.statusCode() != 0) {
-      requests.labelValues(target, Integer.toString(http.statusCode())).inc();
+    Optional<Integer> status = http ? HttpTargets.statusCode(error) : Optional.empty();
+    if (status.isPresent()) {
+      requests.labelValues(target, Integer.toString(status.get())).inc();
       reason = "client_response";
     }
     requestErrors.labelValues(target, reason).inc();

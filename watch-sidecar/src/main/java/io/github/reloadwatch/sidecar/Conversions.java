@@ -3,17 +3,19 @@ package io.github.reloadwatch.sidecar;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import picocli.CommandLine;
-import picocli.CommandLine.ITypeConverter;
-import picocli.CommandLine.TypeConversionException;
+import java.util.regex.PatternSyntaxException;
 
 /**
- * The option value converters, shared by every front end. Messages name what was expected and
- * never echo a value that may hold a secret (a URL's password, a header value).
+ * The option value conversions, shared by every front end ({@link CliGrammar} names the option
+ * in front of their messages). Messages name what was expected and never echo a value that may
+ * hold a secret (a URL's password, a header value).
  */
 final class Conversions {
 
@@ -128,115 +130,119 @@ final class Conversions {
     return redacted.length() > 60 ? redacted.substring(0, 60) + "..." : redacted;
   }
 
-  /** {@link #duration(String)} for picocli. */
-  static final class DurationConverter implements ITypeConverter<Duration> {
-    @Override
-    public Duration convert(String value) {
-      try {
-        return duration(value);
-      } catch (IllegalArgumentException e) {
-        throw new TypeConversionException(e.getMessage());
-      }
+  /**
+   * Parses {@code true} or {@code false}, in any case.
+   *
+   * @throws IllegalArgumentException for anything else
+   */
+  static boolean bool(String value) {
+    if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
+      return Boolean.parseBoolean(value);
     }
+    throw new IllegalArgumentException("'" + value + "' is not a boolean: use true or false");
   }
 
-  /** {@link #url(String)} for picocli. */
-  static final class UrlConverter implements ITypeConverter<URI> {
-    @Override
-    public URI convert(String value) {
-      try {
-        return url(value);
-      } catch (IllegalArgumentException e) {
-        throw new TypeConversionException(e.getMessage());
-      }
-    }
-  }
-
-  /** Checks a listen address for picocli; an empty value turns the status server off. */
-  static final class ListenAddressConverter implements ITypeConverter<String> {
-    @Override
-    public String convert(String value) {
-      if (value.isBlank()) {
-        return "";
-      }
-      try {
-        listenAddress(value.strip());
-      } catch (IllegalArgumentException e) {
-        throw new TypeConversionException(e.getMessage());
-      }
-      return value.strip();
-    }
-  }
-
-  /** Checks an HTTP header line ({@code Name: value}); the value is never echoed. */
-  static final class HeaderConverter implements ITypeConverter<String> {
-    @Override
-    public String convert(String value) {
-      int colon = value.indexOf(':');
-      if (colon <= 0 || !value.substring(0, colon).strip().matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) {
-        throw new TypeConversionException("takes 'Name: value' with an HTTP token as the name"
-            + " (the value is not shown, as it may hold a secret)");
-      }
-      return value;
-    }
-  }
-
-  /** An octal permission mode such as {@code 0640}. */
-  static final class ModeConverter implements ITypeConverter<Integer> {
-    @Override
-    public Integer convert(String value) {
-      if (!value.strip().matches("0?[0-7]{3}")) {
-        throw new TypeConversionException("'" + value + "' is not an octal mode like 0640");
-      }
-      return Integer.parseInt(value.strip(), 8);
+  /**
+   * Parses a decimal int.
+   *
+   * @throws IllegalArgumentException if it is not one
+   */
+  static int integer(String value) {
+    try {
+      return Integer.parseInt(value.strip());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("'" + value + "' is not an int");
     }
   }
 
   /**
-   * Reads {@code RELOADWATCH_<OPTION>} for every option not given on the command line, named
-   * after the option's first long (reloadwatch) name: {@code --max-delay} is {@code
-   * RELOADWATCH_MAX_DELAY}, {@code -v}/{@code --verbose} is {@code RELOADWATCH_VERBOSE}.
+   * Parses a decimal long.
+   *
+   * @throws IllegalArgumentException if it is not one
    */
-  static final class EnvironmentDefaults implements CommandLine.IDefaultValueProvider {
-    private final java.util.function.Function<String, String> environment;
-
-    EnvironmentDefaults() {
-      this(System::getenv);
-    }
-
-    EnvironmentDefaults(java.util.function.Function<String, String> environment) {
-      this.environment = environment;
-    }
-
-    static String variable(CommandLine.Model.OptionSpec option) {
-      String name = java.util.Arrays.stream(option.names()).filter(n -> n.startsWith("--"))
-          .findFirst().orElse(option.longestName());
-      return "RELOADWATCH_" + name.replaceFirst("^-+", "")
-          .replace('-', '_').replace('.', '_').toUpperCase(Locale.ROOT);
-    }
-
-    @Override
-    public String defaultValue(CommandLine.Model.ArgSpec argSpec) {
-      if (argSpec instanceof CommandLine.Model.OptionSpec option) {
-        String value = environment.apply(variable(option));
-        if (value != null) {
-          return value;
-        }
-      }
-      return argSpec.defaultValue();
+  static long longValue(String value) {
+    try {
+      return Long.parseLong(value.strip());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("'" + value + "' is not a long");
     }
   }
 
-  /** Prints the version from the jar manifest. */
-  static final class Version implements CommandLine.IVersionProvider {
-    static String version() {
-      String version = Sidecar.class.getPackage().getImplementationVersion();
-      return version != null ? version : "0.1.0-SNAPSHOT";
+  /**
+   * A path as given.
+   *
+   * @throws IllegalArgumentException if the platform refuses it (a NUL character)
+   */
+  static Path path(String value) {
+    try {
+      return Path.of(value);
+    } catch (InvalidPathException e) {
+      throw new IllegalArgumentException("not a valid path (" + e.getReason() + ")");
     }
+  }
 
-    @Override
-    public String[] getVersion() {
-      return new String[] {"reloadwatch-sidecar " + version(), "Java " + Runtime.version()};
+  /**
+   * A regular expression.
+   *
+   * @throws IllegalArgumentException if it does not compile
+   */
+  static Pattern regex(String value) {
+    try {
+      return Pattern.compile(value);
+    } catch (PatternSyntaxException e) {
+      throw new IllegalArgumentException("not a regular expression (" + e.getDescription()
+          + " near index " + e.getIndex() + ")");
     }
+  }
+
+  /**
+   * Checks a listen address; an empty value turns the status server off.
+   *
+   * @return the address without surrounding blanks, or empty
+   * @throws IllegalArgumentException if it is not {@code HOST:PORT} or {@code :PORT}
+   */
+  static String listenAddressOption(String value) {
+    if (value.isBlank()) {
+      return "";
+    }
+    listenAddress(value.strip());
+    return value.strip();
+  }
+
+  /**
+   * Checks an HTTP header line ({@code Name: value}); the value is never echoed.
+   *
+   * @throws IllegalArgumentException if the name is not an HTTP token
+   */
+  static String header(String value) {
+    int colon = value.indexOf(':');
+    if (colon <= 0 || !value.substring(0, colon).strip().matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) {
+      throw new IllegalArgumentException("takes 'Name: value' with an HTTP token as the name"
+          + " (the value is not shown, as it may hold a secret)");
+    }
+    return value;
+  }
+
+  /**
+   * An octal permission mode such as {@code 0640}.
+   *
+   * @throws IllegalArgumentException if it is not three octal digits, with an optional 0
+   */
+  static int mode(String value) {
+    if (!value.strip().matches("0?[0-7]{3}")) {
+      throw new IllegalArgumentException("'" + value + "' is not an octal mode like 0640");
+    }
+    return Integer.parseInt(value.strip(), 8);
+  }
+
+  /** The sidecar's version, from the jar manifest. */
+  static String version() {
+    String version = Sidecar.class.getPackage().getImplementationVersion();
+    return version != null ? version : "0.1.0-SNAPSHOT";
+  }
+
+  /** What {@code --version} prints. */
+  static List<String> versionLines() {
+    return List.of("reloadwatch-sidecar " + version(), "Java " + Runtime.version());
   }
 }

@@ -8,8 +8,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /**
  * The prometheus-config-reloader front end: its flags, as prometheus-operator writes them into
@@ -19,14 +17,6 @@ import picocli.CommandLine.Option;
  * SIGHUP to the process named by {@code --process-executable-name}; {@code --watch-interval=0}
  * renders once and exits (the init container).
  */
-@Command(
-    name = "reloadwatch-sidecar",
-    mixinStandardHelpOptions = true,
-    versionProvider = Conversions.Version.class,
-    sortOptions = false,
-    usageHelpAutoWidth = true,
-    description = {"prometheus-config-reloader's flags, run by reloadwatch. Its other options come"
-        + " from RELOADWATCH_<OPTION> environment variables.", ""})
 final class PrometheusConfigReloaderArgs {
 
   /** Flags that only prometheus-config-reloader has: their presence selects this front end. */
@@ -43,82 +33,94 @@ final class PrometheusConfigReloaderArgs {
   static final List<String> OPERATOR_VARIABLES = List.of("POD_NAME", "NODE_NAME", "SHARD",
       "TOPOLOGY_ZONE", "INZONE_SHARD", "STATEFULSET_ORDINAL_NUMBER");
 
-  @Option(names = "--config-file", paramLabel = "FILE", description = "config file watched by"
-      + " the reloader")
   Path configFile;
-
-  @Option(names = "--config-envsubst-file", paramLabel = "FILE", description = "output file for"
-      + " environment variable substituted config file")
   Path configEnvsubstFile;
-
-  @Option(names = "--watch-interval", paramLabel = "DURATION", defaultValue = "3m",
-      converter = Conversions.DurationConverter.class, description = "how often the reloader"
-          + " re-reads the configuration file and directories; 0 renders once and exits")
   Duration watchInterval;
-
-  @Option(names = "--delay-interval", paramLabel = "DURATION", defaultValue = "1s",
-      converter = Conversions.DurationConverter.class,
-      description = "how long the reloader waits before reloading after it has detected a change")
   Duration delayInterval;
-
-  @Option(names = "--retry-interval", paramLabel = "DURATION",
-      converter = Conversions.DurationConverter.class, description = "how long the reloader waits"
-          + " before retrying (default: reloadwatch's 1s doubling up to 1m)")
   Duration retryInterval;
-
-  @Option(names = "--reload-timeout", paramLabel = "DURATION", defaultValue = "30s",
-      converter = Conversions.DurationConverter.class,
-      description = "how long the reloader waits for a response from the reload URL")
   Duration reloadTimeout;
-
-  @Option(names = "--auto-gomemlimit-ratio", paramLabel = "RATIO", hidden = true,
-      description = "a Go runtime setting; accepted and ignored")
   String goMemLimitRatio;
-
-  @Option(names = "--watched-dir", paramLabel = "DIR", description = "directory to watch"
-      + " non-recursively; repeatable")
   List<Path> watchedDirs = new ArrayList<>();
-
-  @Option(names = "--reload-method", paramLabel = "http|signal", defaultValue = "http",
-      description = "method used to reload the configuration")
   String reloadMethod;
-
-  @Option(names = "--process-executable-name", paramLabel = "NAME", defaultValue = "prometheus",
-      description = "executable name used to match the process when using the signal reload"
-          + " method")
   String processName;
-
-  @Option(names = "--statefulset-ordinal-from-envvar", paramLabel = "VAR",
-      defaultValue = "POD_NAME", description = "parse this environment variable to create"
-          + " STATEFULSET_ORDINAL_NUMBER, containing the statefulset ordinal number")
   String ordinalFrom;
-
-  @Option(names = "--listen-address", paramLabel = "HOST:PORT", defaultValue = "",
-      converter = Conversions.ListenAddressConverter.class,
-      description = "address on which to expose metrics and probes (disabled when empty)")
   String listenAddress;
-
-  @Option(names = "--web-config-file", paramLabel = "FILE", hidden = true,
-      description = "TLS or authentication for the web server: not supported")
   String webConfigFile;
-
-  @Option(names = "--log-format", paramLabel = "logfmt|json", defaultValue = "logfmt",
-      description = "log format to use")
   String logFormat;
-
-  @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "info",
-      description = "log level to use: debug, info, warn, error")
   String logLevel;
-
-  @Option(names = "--reload-url", paramLabel = "URL", defaultValue = "http://127.0.0.1:9090/-/reload",
-      converter = Conversions.UrlConverter.class, description = "URL to trigger the configuration")
   URI reloadUrl;
-
-  @Option(names = "--runtimeinfo-url", paramLabel = "URL",
-      defaultValue = "http://127.0.0.1:9090/api/v1/status/runtimeinfo",
-      converter = Conversions.UrlConverter.class,
-      description = "URL to check the status of the runtime configuration (signal method)")
   URI runtimeInfoUrl;
+
+  /** The peer's flags; its own options are not read from the environment (the sidecar's are). */
+  static final CliGrammar<PrometheusConfigReloaderArgs> GRAMMAR = new CliGrammar<>(
+      "reloadwatch-sidecar [OPTIONS]",
+      List.of("prometheus-config-reloader's flags, run by reloadwatch. Its other options come"
+          + " from RELOADWATCH_<OPTION> environment variables."),
+      List.of(
+      CliGrammar.<PrometheusConfigReloaderArgs>value("--config-file").label("FILE")
+          .description("config file watched by the reloader")
+          .to((a, v) -> a.configFile = Conversions.path(v)),
+      CliGrammar.<PrometheusConfigReloaderArgs>value("--config-envsubst-file").label("FILE")
+          .description("output file for environment variable substituted config file")
+          .to((a, v) -> a.configEnvsubstFile = Conversions.path(v)),
+      CliGrammar.<PrometheusConfigReloaderArgs>value("--watch-interval").label("DURATION")
+          .defaultValue("3m")
+          .description("how often the reloader re-reads the configuration file and directories;"
+              + " 0 renders once and exits")
+          .to((a, v) -> a.watchInterval = Conversions.duration(v)),
+      CliGrammar.<PrometheusConfigReloaderArgs>value("--delay-interval").label("DURATION")
+          .defaultValue("1s")
+          .description("how long the reloader waits before reloading after it has detected a"
+              + " change")
+          .to((a, v) -> a.delayInterval = Conversions.duration(v)),
+      CliGrammar.<PrometheusConfigReloaderArgs>value("--retry-interval").label("DURATION")
+          .description("how long the reloader waits before retrying (default: reloadwatch's 1s"
+              + " doubling up to 1m)")
+          .to((a, v) -> a.retryInterval = Conversions.duration(v)),
+      CliGrammar.<PrometheusConfigReloaderArgs>value("--reload-timeout").label("DURATION")
+          .defaultValue("30s")
+          .description("how long the reloader waits for a response from the reload URL")
+          .to((a, v) -> a.reloadTimeout = Conversions.duration(v)),
+      CliGrammar.<PrometheusConfigReloaderArgs>value("--auto-gomemlimit-ratio").label("RATIO")
+          .hidden().description("a Go runtime setting; accepted and ignored")
+          .to((a, v) -> a.goMemLimitRatio = v),
+      CliGrammar.<PrometheusConfigReloaderArgs>list("--watched-dir").label("DIR").split(null)
+          .description("directory to watch non-recursively; repeatable")
+          .to((a, v) -> a.watchedDirs.add(Conversions.path(v))),
+      CliGrammar.<PrometheusConfigReloaderArgs>value("--reload-method").label("http|signal")
+          .defaultValue("http").description("method used to reload the configuration")
+          .to((a, v) -> a.reloadMethod = v),
+      CliGrammar.<PrometheusConfigReloaderArgs>value("--process-executable-name").label("NAME")
+          .defaultValue("prometheus")
+          .description("executable name used to match the process when using the signal reload"
+              + " method")
+          .to((a, v) -> a.processName = v),
+      CliGrammar.<PrometheusConfigReloaderArgs>value("--statefulset-ordinal-from-envvar")
+          .label("VAR").defaultValue("POD_NAME")
+          .description("parse this environment variable to create STATEFULSET_ORDINAL_NUMBER,"
+              + " containing the statefulset ordinal number")
+          .to((a, v) -> a.ordinalFrom = v),
+      CliGrammar.<PrometheusConfigReloaderArgs>value("--listen-address").label("HOST:PORT")
+          .defaultValue("")
+          .description("address on which to expose metrics and probes (disabled when empty)")
+          .to((a, v) -> a.listenAddress = Conversions.listenAddressOption(v)),
+      CliGrammar.<PrometheusConfigReloaderArgs>value("--web-config-file").label("FILE").hidden()
+          .description("TLS or authentication for the web server: not supported")
+          .to((a, v) -> a.webConfigFile = v),
+      CliGrammar.<PrometheusConfigReloaderArgs>value("--log-format").label("logfmt|json")
+          .defaultValue("logfmt").description("log format to use")
+          .to((a, v) -> a.logFormat = v),
+      CliGrammar.<PrometheusConfigReloaderArgs>value("--log-level").label("LEVEL")
+          .defaultValue("info").description("log level to use: debug, info, warn, error")
+          .to((a, v) -> a.logLevel = v),
+      CliGrammar.<PrometheusConfigReloaderArgs>value("--reload-url").label("URL")
+          .defaultValue("http://127.0.0.1:9090/-/reload")
+          .description("URL to trigger the configuration")
+          .to((a, v) -> a.reloadUrl = Conversions.url(v)),
+      CliGrammar.<PrometheusConfigReloaderArgs>value("--runtimeinfo-url").label("URL")
+          .defaultValue("http://127.0.0.1:9090/api/v1/status/runtimeinfo")
+          .description("URL to check the status of the runtime configuration (signal method)")
+          .to((a, v) -> a.runtimeInfoUrl = Conversions.url(v))));
 
   /** Whether these arguments use a flag only prometheus-config-reloader has. */
   static boolean matches(String[] args) {

@@ -2,12 +2,11 @@ package io.github.reloadwatch.sidecar;
 
 import io.github.reloadwatch.sidecar.logging.SidecarLogConfigurator;
 import java.io.PrintWriter;
-import java.util.Arrays;
-import java.util.List;
+import java.util.ArrayList;
 import java.util.Locale;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 
 /**
  * The reloadwatch sidecar ({@code java -jar reloadwatch-sidecar.jar}): watches config folders and
@@ -115,91 +114,82 @@ public final class Sidecar {
 
     /** Parses the arguments; null when help or the version was printed. */
     SidecarOptions parse(String[] args, PrintWriter out) {
+      return parse(args, System::getenv, out);
+    }
+
+    /**
+     * Parses the arguments with {@code environment} as the source of {@code RELOADWATCH_*}
+     * defaults; null when help or the version was printed.
+     */
+    SidecarOptions parse(String[] args, Function<String, String> environment, PrintWriter out) {
       switch (this) {
         case WEAVEWORKS:
-          return WeaveworksWatchArgs.parse(args, nativeOptions(new String[0], out));
+          return WeaveworksWatchArgs.parse(args, nativeOptions(new String[0], environment, out));
         case PROMETHEUS_CONFIG_RELOADER: {
           PrometheusConfigReloaderArgs peer = new PrometheusConfigReloaderArgs();
-          CommandLine cmd = commandLine(peer);
-          parseArgs(cmd, args);
-          if (printedHelp(cmd, out)) {
+          CliGrammar.Parsed parsed = PrometheusConfigReloaderArgs.GRAMMAR.parse(args,
+              name -> null, peer);
+          if (printed(parsed, PrometheusConfigReloaderArgs.GRAMMAR, out)) {
             return null;
           }
-          return peer.apply(nativeOptions(new String[0], out));
+          if (!parsed.rest().isEmpty()) {
+            throw CliGrammar.unexpected(parsed.rest().get(0));
+          }
+          return peer.apply(nativeOptions(new String[0], environment, out));
         }
         default:
-          return nativeOptions(args, out);
+          return nativeOptions(args, environment, out);
       }
     }
 
     void usage(PrintWriter err) {
       switch (this) {
         case WEAVEWORKS -> err.println(WeaveworksWatchArgs.USAGE);
-        case PROMETHEUS_CONFIG_RELOADER -> commandLine(new PrometheusConfigReloaderArgs()).usage(err);
-        default -> commandLine(new SidecarOptions()).usage(err);
+        case PROMETHEUS_CONFIG_RELOADER -> PrometheusConfigReloaderArgs.GRAMMAR.usage(err);
+        default -> SidecarOptions.GRAMMAR.usage(err);
       }
     }
   }
 
   /** reloadwatch's own grammar; a command goes after {@code --}. */
   static SidecarOptions nativeOptions(String[] args, PrintWriter out) {
+    return nativeOptions(args, System::getenv, out);
+  }
+
+  /**
+   * reloadwatch's own grammar, with {@code environment} as the source of {@code RELOADWATCH_*}
+   * defaults; null when help or the version was printed.
+   */
+  static SidecarOptions nativeOptions(String[] args, Function<String, String> environment,
+      PrintWriter out) {
     SidecarOptions options = new SidecarOptions();
-    // words after the first positional one are the command's, so a command given without --
-    // is refused below with a hint instead of "Unknown option" for one of its flags
-    CommandLine cmd = commandLine(options).setStopAtPositional(true);
-    parseArgs(cmd, args);
-    if (printedHelp(cmd, out)) {
+    CliGrammar.Parsed parsed = SidecarOptions.GRAMMAR.parse(args, environment, options);
+    if (printed(parsed, SidecarOptions.GRAMMAR, out)) {
       return null;
     }
-    List<String> all = Arrays.asList(args);
-    int separator = all.indexOf("--");
-    if (!options.command.isEmpty() && (separator < 0
-        || all.size() - separator - 1 != options.command.size())) {
-      throw new UsageException("unexpected argument '"
-          + Conversions.redactUserInfo(options.command.get(0)) + "': a command to"
-          + " run goes after --, as in --watch DIR -- curl -fsS -X POST URL (or use the"
-          + " weaveworks/watch form, -p DIR COMMAND...)");
+    // words after the first positional one are the command's, so a command given without --
+    // is refused with a hint instead of "Unknown option" for one of its flags
+    if (!parsed.rest().isEmpty() && !parsed.afterSeparator()) {
+      String first = parsed.rest().get(0);
+      if (first.startsWith("-") && first.length() > 1) {
+        throw CliGrammar.unexpected(first);
+      }
+      throw new UsageException("unexpected argument '" + Conversions.redactUserInfo(first)
+          + "': a command to run goes after --, as in --watch DIR -- curl -fsS -X POST URL (or"
+          + " use the weaveworks/watch form, -p DIR COMMAND...)");
     }
+    options.command = new ArrayList<>(parsed.rest());
     return options;
   }
 
-  static CommandLine commandLine(Object command) {
-    return new CommandLine(command)
-        .setOverwrittenOptionsAllowed(true)   // last one wins, as in Go's flag and kingpin
-        .setErr(new PrintWriter(System.err, true));
-  }
-
-  static void parseArgs(CommandLine cmd, String[] args) {
-    try {
-      cmd.parseArgs(args);
-    } catch (CommandLine.UnmatchedArgumentException e) {
-      // picocli would list every unmatched word, values and secrets included: name the option
-      String first = e.getUnmatched().isEmpty() ? "" : e.getUnmatched().get(0);
-      int eq = first.indexOf('=');
-      throw new UsageException(first.startsWith("-")
-          ? "Unknown option: '" + (eq > 0 ? first.substring(0, eq) : first) + "'"
-          : "unexpected argument '" + Conversions.redactUserInfo(first)
-              + "': a command to run goes after --");
-    } catch (CommandLine.ParameterException e) {
-      String message = e.getMessage();
-      if (e.getArgSpec() instanceof CommandLine.Model.OptionSpec option && option.names().length > 1) {
-        // picocli names the longest alias; name reloadwatch's own first, and the aliases
-        List<String> names = Arrays.asList(option.names());
-        message = message.replace("'" + option.longestName() + "'",
-            "'" + names.get(0) + "' (" + String.join(", ", names.subList(1, names.size())) + ")");
-      }
-      throw new UsageException(message);
-    }
-  }
-
-  private static boolean printedHelp(CommandLine cmd, PrintWriter out) {
-    if (cmd.isUsageHelpRequested()) {
-      cmd.usage(out);
-      out.flush();
+  private static boolean printed(CliGrammar.Parsed parsed, CliGrammar<?> grammar,
+      PrintWriter out) {
+    if (parsed.help()) {
+      grammar.usage(out);
       return true;
     }
-    if (cmd.isVersionHelpRequested()) {
-      cmd.printVersionHelp(out);
+    if (parsed.version()) {
+      Conversions.versionLines().forEach(out::println);
       out.flush();
       return true;
     }

@@ -1,16 +1,15 @@
 package io.github.reloadwatch.sidecar;
 
 import io.github.reloadwatch.ReloadWatcher;
-import io.github.reloadwatch.http.CircuitState;
 import io.github.reloadwatch.prometheus.ReloaderMetrics;
 import io.github.reloadwatch.prometheus.WatcherMetrics;
-import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Info;
 import io.prometheus.metrics.instrumentation.jvm.JvmMemoryMetrics;
 import io.prometheus.metrics.instrumentation.jvm.ProcessMetrics;
+import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The sidecar's registry: the watcher's metrics from watch-prometheus under the Thanos reloader's
@@ -18,7 +17,8 @@ import java.util.Locale;
  * reloads, {@code target}), plus what only the sidecar has: {@code
  * reloadwatch_sidecar_build_info}, the circuit breaker state of HTTP targets ({@code
  * reloadwatch_http_circuit_state{target,state}}: 1 for the current state, 0 for the others), and
- * the Prometheus Java client's process and JVM metrics ({@code process_*}, {@code jvm_*}).
+ * the Prometheus Java client's process and JVM metrics ({@code process_*}, {@code jvm_*}, set up
+ * at the first scrape).
  * configmap-reload's names ({@link ConfigmapReloadMetrics}) and the Kubernetes sources' join the
  * same registry.
  *
@@ -40,9 +40,34 @@ final class SidecarMetrics {
         .help("The sidecar's version and Java runtime, always 1")
         .labelNames("version", "java_version")
         .register(registry)
-        .setLabelValues(Conversions.Version.version(), Runtime.version().toString());
-    ProcessMetrics.builder().register(registry); // process_*, as the Go peers export
-    JvmMemoryMetrics.builder().register(registry); // heap and non-heap, for the memory limit
+        .setLabelValues(Conversions.version(), Runtime.version().toString());
+    registry.register(new RuntimeMetrics());
+  }
+
+  /**
+   * The Prometheus Java client's {@code process_*} (as the Go peers export) and JVM memory
+   * metrics (heap and non-heap, for the memory limit), set up at the first scrape: their MXBeans
+   * cost 20 ms of start-up, before {@code /readyz}, for series nobody reads until then.
+   */
+  private static final class RuntimeMetrics implements MultiCollector {
+    private volatile PrometheusRegistry runtime;
+
+    @Override
+    public MetricSnapshots collect() {
+      PrometheusRegistry r = runtime;
+      if (r == null) {
+        synchronized (this) {
+          r = runtime;
+          if (r == null) {
+            r = new PrometheusRegistry();
+            ProcessMetrics.builder().register(r);
+            JvmMemoryMetrics.builder().register(r);
+            runtime = r;
+          }
+        }
+      }
+      return r.scrape();
+    }
   }
 
   /** The listener to add to the watcher: it times reloads; {@link #track} does the rest. */
@@ -55,24 +80,12 @@ final class SidecarMetrics {
     watcher.track(built);
   }
 
-  /** Exports the circuit breaker state of the HTTP targets. */
+  /** Exports the circuit breaker state of the HTTP targets, if there are any. */
   void registerTargets(List<TargetAction> targets) {
-    List<TargetAction> http = targets.stream().filter(t -> t.circuitState().isPresent()).toList();
-    if (http.isEmpty()) {
-      return;
+    List<TargetAction> http = targets.stream().filter(TargetAction::http).toList();
+    if (!http.isEmpty()) {
+      HttpTargets.registerCircuitGauge(registry, http);
     }
-    GaugeWithCallback.builder().name("reloadwatch_http_circuit_state")
-        .help("1 for the HTTP target's circuit breaker state now, 0 for the others")
-        .labelNames("target", "state")
-        .callback(callback -> {
-          for (TargetAction t : http) {
-            CircuitState now = t.circuitState().orElseThrow();
-            for (CircuitState state : CircuitState.values()) {
-              callback.call(state == now ? 1 : 0, t.name(), state.name().toLowerCase(Locale.ROOT));
-            }
-          }
-        })
-        .register(registry);
   }
 
   /** Returns the registry to expose, holding every metric of the sidecar. */

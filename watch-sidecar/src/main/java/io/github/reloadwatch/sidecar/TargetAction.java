@@ -3,7 +3,6 @@ package io.github.reloadwatch.sidecar;
 import io.github.reloadwatch.ReloadAction;
 import io.github.reloadwatch.ReloadEvent;
 import io.github.reloadwatch.http.CircuitState;
-import io.github.reloadwatch.http.HttpReloadAction;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.LongSupplier;
@@ -19,6 +18,7 @@ final class TargetAction implements ReloadAction, AutoCloseable {
   private final String name;
   private final ReloadAction delegate;
   private final String successStatus;
+  private final boolean http;
   private final ConfigmapReloadMetrics metrics;
   private final LongSupplier nanoTime;
 
@@ -27,12 +27,14 @@ final class TargetAction implements ReloadAction, AutoCloseable {
    *     command:...}
    * @param successStatus the status code a success stands for ({@code 200}, {@code 2xx}), or null
    *     for targets that are not HTTP
+   * @param http whether {@code delegate} is watch-http's {@code HttpReloadAction}
    */
-  TargetAction(String name, ReloadAction delegate, String successStatus,
+  TargetAction(String name, ReloadAction delegate, String successStatus, boolean http,
       ConfigmapReloadMetrics metrics, LongSupplier nanoTime) {
     this.name = name;
     this.delegate = delegate;
     this.successStatus = successStatus;
+    this.http = http;
     this.metrics = metrics;
     this.nanoTime = nanoTime;
     metrics.register(name);
@@ -42,10 +44,17 @@ final class TargetAction implements ReloadAction, AutoCloseable {
     return name;
   }
 
-  /** The circuit breaker's state, for an HTTP target; empty for the others. */
+  /** Whether this is an HTTP target (then {@link #circuitState()} is present). */
+  boolean http() {
+    return http;
+  }
+
+  /**
+   * The circuit breaker's state, for an HTTP target; empty for the others, without loading an
+   * HTTP class.
+   */
   Optional<CircuitState> circuitState() {
-    return delegate instanceof HttpReloadAction http
-        ? Optional.of(http.circuitState()) : Optional.empty();
+    return http ? Optional.of(HttpTargets.circuitState(delegate)) : Optional.empty();
   }
 
   /** Lets the wrapped action warm up (an HTTP client built, its classes loaded). */
@@ -60,7 +69,7 @@ final class TargetAction implements ReloadAction, AutoCloseable {
     try {
       delegate.reload(event);
     } catch (Exception e) {
-      metrics.failed(name, e);
+      metrics.failed(name, e, http);
       throw e;
     }
     metrics.succeeded(name, successStatus, Duration.ofNanos(nanoTime.getAsLong() - started));

@@ -4,9 +4,8 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * fabric8's mock API server as a process of its own, for watch-sidecar/measure-sidecar.sh and
- * manual tries: a CRUD store on loopback holding ConfigMap {@code test/prometheus-config}, and a
- * kubeconfig for it. Runs until killed.
+ * fabric8's mock API server as a process of its own, for manual tries: a CRUD store on loopback
+ * holding ConfigMap {@code test/prometheus-config}, and a kubeconfig for it. Runs until killed.
  *
  * <pre>
  * java -cp watch-sidecar/target/test-classes:$(cat watch-sidecar/target/test-classpath.txt) \

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /** Argument parsing and checking, in process: nothing is started. */
 class SidecarCliTest {
@@ -151,7 +150,7 @@ class SidecarCliTest {
   @Test
   void renderHelp_showsTheTemplateSyntax() {
     StringWriter usage = new StringWriter();
-    Sidecar.commandLine(new SidecarOptions()).usage(new PrintWriter(usage));
+    Sidecar.FrontEnd.NATIVE.usage(new PrintWriter(usage));
     assertThat(usage.toString()).contains("${ENV_NAME}", "${file:/path}", "$(NAME)")
         .doesNotContain("(null, null)").doesNotContain("null");
   }
@@ -166,11 +165,11 @@ class SidecarCliTest {
 
   @Test
   void unparsableUrl_fromTheEnvironment_neverEchoesThePassword() {
-    CommandLine cmd = Sidecar.commandLine(new SidecarOptions()).setDefaultValueProvider(
-        new Conversions.EnvironmentDefaults(Map.of(
-            "RELOADWATCH_URL", "http://admin:hunter2 x@host/-/reload",
-            "RELOADWATCH_WATCH", "/x")::get));
-    assertThatThrownBy(() -> Sidecar.parseArgs(cmd, new String[0]))
+    Map<String, String> environment = Map.of(
+        "RELOADWATCH_URL", "http://admin:hunter2 x@host/-/reload",
+        "RELOADWATCH_WATCH", "/x");
+    assertThatThrownBy(() -> Sidecar.nativeOptions(new String[0], environment::get,
+        new PrintWriter(new StringWriter())))
         .isInstanceOf(UsageException.class)
         .hasMessageContaining("'--url' (--webhook-url, -webhook-url)")
         .hasMessageContaining("not a valid URL")
@@ -199,16 +198,16 @@ class SidecarCliTest {
 
   @Test
   void environmentVariables_areNamedAfterTheFirstName() {
-    CommandLine.Model.OptionSpec statusCode =
-        Sidecar.commandLine(new SidecarOptions()).getCommandSpec().findOption("--webhook-status-code");
-    assertThat(Conversions.EnvironmentDefaults.variable(statusCode))
+    CliGrammar.Def<SidecarOptions> statusCode =
+        SidecarOptions.GRAMMAR.find("--webhook-status-code");
+    assertThat(statusCode.variable())
         .isEqualTo("RELOADWATCH_EXPECT_STATUS");
-    CommandLine.Model.OptionSpec maxDelay =
-        Sidecar.commandLine(new SidecarOptions()).getCommandSpec().findOption("--max-delay");
-    assertThat(Conversions.EnvironmentDefaults.variable(maxDelay))
+    CliGrammar.Def<SidecarOptions> maxDelay =
+        SidecarOptions.GRAMMAR.find("--max-delay");
+    assertThat(maxDelay.variable())
         .isEqualTo("RELOADWATCH_MAX_DELAY");
-    assertThat(Conversions.EnvironmentDefaults.variable(
-        Sidecar.commandLine(new SidecarOptions()).getCommandSpec().findOption("-v")))
+    assertThat(
+        SidecarOptions.GRAMMAR.find("-v").variable())
         .isEqualTo("RELOADWATCH_VERBOSE");
   }
 
@@ -244,13 +243,12 @@ class SidecarCliTest {
 
   @Test
   void fromApi_fromTheEnvironment_commaSeparated() {
-    SidecarOptions o = new SidecarOptions();
-    CommandLine cmd = Sidecar.commandLine(o).setDefaultValueProvider(
-        new Conversions.EnvironmentDefaults(Map.of(
-            "RELOADWATCH_FROM_CONFIGMAP", "app,monitoring/rules",
-            "RELOADWATCH_FROM_SECRET", "creds",
-            "RELOADWATCH_MATERIALIZE", "/run/config")::get));
-    Sidecar.parseArgs(cmd, new String[] {"--url", "http://h/r"});
+    Map<String, String> environment = Map.of(
+        "RELOADWATCH_FROM_CONFIGMAP", "app,monitoring/rules",
+        "RELOADWATCH_FROM_SECRET", "creds",
+        "RELOADWATCH_MATERIALIZE", "/run/config");
+    SidecarOptions o = Sidecar.nativeOptions(new String[] {"--url", "http://h/r"},
+        environment::get, new PrintWriter(new StringWriter()));
     assertThat(o.fromConfigMaps).containsExactly("app", "monitoring/rules");
     assertThat(o.fromSecrets).containsExactly("creds");
     assertThat(o.materialize).isEqualTo(Path.of("/run/config"));
@@ -324,12 +322,12 @@ class SidecarCliTest {
 
   @Test
   void environmentVariables_ofTheKubernetesOptions() {
-    CommandLine.Model.CommandSpec spec = Sidecar.commandLine(new SidecarOptions()).getCommandSpec();
-    assertThat(Conversions.EnvironmentDefaults.variable(spec.findOption("--from-configmap")))
+    CliGrammar<SidecarOptions> spec = SidecarOptions.GRAMMAR;
+    assertThat(spec.find("--from-configmap").variable())
         .isEqualTo("RELOADWATCH_FROM_CONFIGMAP");
-    assertThat(Conversions.EnvironmentDefaults.variable(spec.findOption("--from-secret")))
+    assertThat(spec.find("--from-secret").variable())
         .isEqualTo("RELOADWATCH_FROM_SECRET");
-    assertThat(Conversions.EnvironmentDefaults.variable(spec.findOption("--materialize")))
+    assertThat(spec.find("--materialize").variable())
         .isEqualTo("RELOADWATCH_MATERIALIZE");
   }
 

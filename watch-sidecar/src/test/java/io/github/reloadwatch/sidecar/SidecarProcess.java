@@ -45,10 +45,14 @@ final class SidecarProcess implements AutoCloseable {
   /** The shaded jar, built by the package phase; tests that use it are tagged {@code jar}. */
   static final Path JAR = Path.of("target", "reloadwatch-sidecar.jar").toAbsolutePath();
 
-  /** The JVM flags of deploy/Dockerfile's JAVA_TOOL_OPTIONS. */
+  /**
+   * The JVM flags of deploy/Dockerfile's ENTRYPOINT and training run, without the archive's own
+   * two ({@code -XX:SharedArchiveFile}, {@code -Xshare:auto}); {@code DockerfileTest} checks that
+   * they agree.
+   */
   static final List<String> DOCKERFILE_FLAGS = List.of("-XX:+UseSerialGC",
-      "-XX:TieredStopAtLevel=1", "-Xss256k", "-Xmx32m", "-XX:MaxMetaspaceSize=48m",
-      "-XX:ReservedCodeCacheSize=16m", "-XX:CICompilerCount=1", "-Xshare:auto");
+      "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", "-Xss256k", "-Xms4m", "-Xmx64m",
+      "-XX:MaxMetaspaceSize=48m", "-XX:ReservedCodeCacheSize=16m");
 
   /** Runs {@code java [jvmFlags] -jar target/reloadwatch-sidecar.jar args}. */
   static SidecarProcess launchJar(Path dir, Map<String, String> env, List<String> jvmFlags,

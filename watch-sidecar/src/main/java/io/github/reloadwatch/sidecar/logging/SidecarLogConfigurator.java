@@ -4,10 +4,10 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.JsonEncoder;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.LayoutBase;
 import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import ch.qos.logback.core.spi.ContextAwareBase;
@@ -80,22 +80,20 @@ public final class SidecarLogConfigurator extends ContextAwareBase implements Co
         json.setWithFormattedMessage(true);
         encoder = json;
       }
-      case "logfmt" -> {
-        LayoutWrappingEncoder<ILoggingEvent> wrapping = new LayoutWrappingEncoder<>();
-        LogfmtLayout layout = new LogfmtLayout();
-        layout.setContext(context);
-        layout.start();
-        wrapping.setLayout(layout);
-        encoder = wrapping;
-      }
-      default -> {
-        PatternLayoutEncoder pattern = new PatternLayoutEncoder();
-        pattern.setPattern("%d{yyyy-MM-dd'T'HH:mm:ss.SSS'Z',UTC} %-5level %logger{0} - %msg%n");
-        encoder = pattern;
-      }
+      case "logfmt" -> encoder = wrap(new LogfmtLayout(), context);
+      default -> encoder = wrap(new TextLayout(), context);
     }
     encoder.setContext(context);
     encoder.start();
     return encoder;
+  }
+
+  private static Encoder<ILoggingEvent> wrap(LayoutBase<ILoggingEvent> layout,
+      LoggerContext context) {
+    layout.setContext(context);
+    layout.start();
+    LayoutWrappingEncoder<ILoggingEvent> wrapping = new LayoutWrappingEncoder<>();
+    wrapping.setLayout(layout);
+    return wrapping;
   }
 }

@@ -346,7 +346,11 @@ final class MaterializerEngine {
   MaterializerStatus status() {
     MaterializerStatus.Builder b = new MaterializerStatus.Builder();
     b.state = state();
-    b.source = ref.toString();
+    ObjectRef object = ref;
+    b.source = object.toString();
+    b.kind = object.kind().singular;
+    b.namespace = object.namespace();
+    b.name = object.name();
     b.directory = settings.directory;
     VersionApplier a = applier;
     WatchLiveness watch = liveness;
@@ -364,6 +368,7 @@ final class MaterializerEngine {
       b.writes = a.writes();
       b.lastWrite = a.lastWrite();
       b.degradedReason = a.degradedReason();
+      b.missing = a.missing();
     }
     AntiEntropy checker = antiEntropy;
     if (checker != null) {

@@ -34,6 +34,10 @@ public final class MaterializerStatus {
 
   private final State state;
   private final String source;
+  private final String kind;
+  private final String namespace;
+  private final String name;
+  private final boolean missing;
   private final Path directory;
   private final boolean ready;
   private final boolean connected;
@@ -51,6 +55,10 @@ public final class MaterializerStatus {
   private MaterializerStatus(Builder b) {
     this.state = Objects.requireNonNull(b.state, "state cannot be null");
     this.source = b.source;
+    this.kind = Objects.requireNonNull(b.kind, "kind cannot be null");
+    this.namespace = b.namespace;
+    this.name = Objects.requireNonNull(b.name, "name cannot be null");
+    this.missing = b.missing;
     this.directory = b.directory;
     this.ready = b.ready;
     this.connected = b.connected;
@@ -82,6 +90,45 @@ public final class MaterializerStatus {
    */
   public String source() {
     return source;
+  }
+
+  /**
+   * Returns the kind of the object followed.
+   *
+   * @return {@code configmap} or {@code secret}
+   */
+  public String kind() {
+    return kind;
+  }
+
+  /**
+   * Returns the namespace of the object followed, once known: given to the builder, or resolved
+   * at start from the client's configuration or the pod's own namespace.
+   *
+   * @return the namespace, empty before {@link KubernetesMaterializer#start()} resolved it
+   */
+  public Optional<String> namespace() {
+    return Optional.ofNullable(namespace);
+  }
+
+  /**
+   * Returns the name of the object followed.
+   *
+   * @return the ConfigMap's or Secret's name
+   */
+  public String name() {
+    return name;
+  }
+
+  /**
+   * Returns whether the object did not exist when the API last answered for it (deleted, or not
+   * created yet). A required object that is missing keeps its last files and makes the status
+   * {@linkplain #degradedReason() degraded}; an optional one empties the directory.
+   *
+   * @return true if the API last said the object does not exist
+   */
+  public boolean missing() {
+    return missing;
   }
 
   /**
@@ -224,7 +271,7 @@ public final class MaterializerStatus {
   @Override
   public String toString() {
     return "MaterializerStatus{state=" + state + ", source=" + source + ", directory=" + directory
-        + ", ready=" + ready + ", connected=" + connected + ", stale=" + stale
+        + ", missing=" + missing + ", ready=" + ready + ", connected=" + connected + ", stale=" + stale
         + ", lastWatchContact=" + lastWatchContact + ", lastApiContact=" + lastApiContact
         + ", resourceVersion=" + resourceVersion + ", writes=" + writes + ", lastWrite="
         + lastWrite + ", checks=" + checks + ", driftRepairs=" + driftRepairs
@@ -235,6 +282,10 @@ public final class MaterializerStatus {
   static final class Builder {
     State state = State.NEW;
     String source;
+    String kind;
+    String namespace;
+    String name;
+    boolean missing;
     Path directory;
     boolean ready;
     boolean connected;

@@ -56,6 +56,7 @@ final class VersionApplier {
   private Instant lastWrite;
   private String degradedReason;
   private String refused; // marker of the last refused version, so it is refused once
+  private boolean missing; // the object did not exist when last applied
 
   VersionApplier(ObjectRef ref, AtomicWriter writer, List<Item> items, int defaultMode,
       boolean optional, Scheduler scheduler) {
@@ -87,6 +88,7 @@ final class VersionApplier {
    */
   synchronized Outcome apply(HasMetadata object) throws IOException {
     String marker = marker(object);
+    missing = object == null;
     if (object == null && !optional) {
       boolean hasFiles = Files.exists(writer.directory().resolve("..data"), LinkOption.NOFOLLOW_LINKS);
       applied = ABSENT;
@@ -177,6 +179,10 @@ final class VersionApplier {
 
   synchronized String degradedReason() {
     return degradedReason;
+  }
+
+  synchronized boolean missing() {
+    return missing;
   }
 
   AtomicWriter writer() {

@@ -62,6 +62,7 @@ class DeleteTest {
       assertThat(Volumes.version(dir)).isEqualTo(version);
       assertThat(m.status().ready()).isTrue();
       assertThat(m.status().writes()).isEqualTo(1);
+      assertThat(m.status().missing()).isTrue();
 
       // when
       api.putConfigMap("app", Map.of("app.yaml", "v2"));
@@ -70,6 +71,7 @@ class DeleteTest {
       await().atMost(WAIT).until(() -> "v2".equals(Volumes.readOrNull(dir.resolve("app.yaml"))));
       await().atMost(WAIT).until(() -> m.status().degradedReason().isEmpty());
       assertThat(m.status().writes()).isEqualTo(2);
+      assertThat(m.status().missing()).isFalse();
     }
   }
 
@@ -91,6 +93,7 @@ class DeleteTest {
       assertThat(m.status().degradedReason()).isEmpty();
       assertThat(m.status().resourceVersion()).isEmpty();
       assertThat(m.status().ready()).isTrue();
+      assertThat(m.status().missing()).isTrue();
 
       // when
       api.putConfigMap("app", Map.of("app.yaml", "v2"));
@@ -106,8 +109,14 @@ class DeleteTest {
   void requiredObjectMissingAtStart_startsNotReady_andWritesItWhenCreated() throws Exception {
     Path dir = tmp.resolve("app");
     try (KubernetesMaterializer m = materializer(false)) {
+      assertThat(m.status().missing()).isFalse(); // not asked yet
       m.start();
       assertThat(m.status().ready()).isFalse();
+      assertThat(m.status().missing()).isTrue();
+      // what the object is, without parsing source(): for labels and messages
+      assertThat(m.status().kind()).isEqualTo("configmap");
+      assertThat(m.status().namespace()).hasValue("test");
+      assertThat(m.status().name()).isEqualTo("app");
       assertThat(m.status().degradedReason()).hasValue(
           "configmap test/app does not exist and nothing was written yet: create it, or make the"
               + " materializer optional");

@@ -39,13 +39,8 @@ final class KubernetesMetrics {
    * prod/app}; {@code configmap app} before its namespace is resolved).
    */
   record ObjectLabels(String kind, String namespace, String name) {
-    static ObjectLabels of(String source) {
-      int space = source.indexOf(' ');
-      String kind = space < 0 ? "" : source.substring(0, space);
-      String ref = source.substring(space + 1);
-      int slash = ref.indexOf('/');
-      return new ObjectLabels(kind, slash < 0 ? "" : ref.substring(0, slash),
-          ref.substring(slash + 1));
+    static ObjectLabels of(MaterializerStatus status) {
+      return new ObjectLabels(status.kind(), status.namespace().orElse(""), status.name());
     }
 
     String[] values() {
@@ -59,28 +54,28 @@ final class KubernetesMetrics {
         .help("Unix time the Kubernetes API last answered for the object (watch or GET)")
         .labelNames(LABELS)
         .callback(callback -> statuses.get().forEach(s -> s.lastApiContact().ifPresent(at ->
-            callback.call(at.toEpochMilli() / 1000.0, ObjectLabels.of(s.source()).values()))))
+            callback.call(at.toEpochMilli() / 1000.0, ObjectLabels.of(s).values()))))
         .register(registry);
     GaugeWithCallback.builder()
         .name("reloadwatch_kubernetes_healthy")
         .help("1 while the object's watch is open and not silent, else 0 (see /healthz)")
         .labelNames(LABELS)
         .callback(callback -> statuses.get().forEach(
-            s -> callback.call(s.healthy() ? 1 : 0, ObjectLabels.of(s.source()).values())))
+            s -> callback.call(s.healthy() ? 1 : 0, ObjectLabels.of(s).values())))
         .register(registry);
     CounterWithCallback.builder()
         .name("reloadwatch_kubernetes_writes_total")
         .help("Versions of the object written into its directory since start")
         .labelNames(LABELS)
         .callback(callback -> statuses.get().forEach(
-            s -> callback.call(s.writes(), ObjectLabels.of(s.source()).values())))
+            s -> callback.call(s.writes(), ObjectLabels.of(s).values())))
         .register(registry);
     CounterWithCallback.builder()
         .name("reloadwatch_kubernetes_drift_repairs_total")
         .help("Times the anti-entropy GET found the directory out of date and repaired it")
         .labelNames(LABELS)
         .callback(callback -> statuses.get().forEach(
-            s -> callback.call(s.driftRepairs(), ObjectLabels.of(s.source()).values())))
+            s -> callback.call(s.driftRepairs(), ObjectLabels.of(s).values())))
         .register(registry);
     registry.register(new Collector() {
       @Override
@@ -90,7 +85,7 @@ final class KubernetesMetrics {
             .help("The resource version of the object whose files are in the directory, always 1");
         for (MaterializerStatus s : statuses.get()) {
           s.resourceVersion().ifPresent(rv -> {
-            ObjectLabels l = ObjectLabels.of(s.source());
+            ObjectLabels l = ObjectLabels.of(s);
             info.dataPoint(InfoSnapshot.InfoDataPointSnapshot.builder()
                 .labels(io.prometheus.metrics.model.snapshots.Labels.of(
                     "kind", l.kind(), "namespace", l.namespace(), "name", l.name(),

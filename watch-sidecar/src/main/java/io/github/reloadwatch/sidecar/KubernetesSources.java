@@ -156,16 +156,16 @@ final class KubernetesSources implements AutoCloseable {
   }
 
   private static String notReady(MaterializerStatus status) {
-    String reason = status.degradedReason().orElse("");
-    if (reason.contains("does not exist")) {
+    if (status.missing()) {
       return notFound(status);
     }
+    String reason = status.degradedReason().orElse("");
     return status.source() + " could not be written: "
         + (reason.isEmpty() ? status.lastError().orElse("no version written") : reason);
   }
 
   private static String notFound(MaterializerStatus status) {
-    KubernetesMetrics.ObjectLabels object = KubernetesMetrics.ObjectLabels.of(status.source());
+    KubernetesMetrics.ObjectLabels object = KubernetesMetrics.ObjectLabels.of(status);
     return status.source() + " not found: create " + object.kind() + " " + object.name()
         + " in namespace " + object.namespace() + ", or fix --from-" + object.kind()
         + " (NAMESPACE/NAME for another namespace)";
